@@ -1,0 +1,39 @@
+package dev.ocs.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import dev.ocs.http.Json;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/** How --json documents are written: one pretty-printed document and a newline. */
+final class Output {
+    private Output() {}
+
+    static void json(PrintWriter out, Object doc) {
+        try {
+            JsonGenerator g = generator(out);
+            Json.MAPPER.writeValue(g, doc);
+            out.println();
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonGenerator generator(PrintWriter out) throws IOException {
+        JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
+                .withSeparators(Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+        g.setPrettyPrinter(pp);
+        return g;
+    }
+}

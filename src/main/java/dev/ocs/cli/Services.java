@@ -1,0 +1,206 @@
+package dev.ocs.cli;
+
+import dev.ocs.OcsException;
+import dev.ocs.http.Connection;
+import dev.ocs.http.OpencodeClient;
+import dev.ocs.session.Diagnosis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What commands are given: the streams, the environment, and the one shared client built from the
+ * global options. {@code main} builds one from the real process; tests build one with their own
+ * environment and captured streams.
+ */
+public final class Services implements AutoCloseable {
+    public static final String DEFAULT_URL = "http://127.0.0.1:4999";
+    static final String DEFAULT_USER = "opencode";
+    static final String DEFAULT_PASSWORD = "changeme";
+
+    private final Map<String, String> env;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final InputStream in;
+    private final boolean outTty;
+    private final boolean errTty;
+    private GlobalOptions options = new GlobalOptions();
+    private Connection connection;
+    private OpencodeClient client;
+
+    public Services(Map<String, String> env, PrintWriter out, PrintWriter err, InputStream in,
+                    boolean outTty, boolean errTty) {
+        this.env = Map.copyOf(env);
+        this.out = out;
+        this.err = err;
+        this.in = in;
+        this.outTty = outTty;
+        this.errTty = errTty;
+    }
+
+    void options(GlobalOptions options) {
+        this.options = options;
+    }
+
+    public GlobalOptions options() {
+        return options;
+    }
+
+    public PrintWriter out() {
+        return out;
+    }
+
+    public PrintWriter err() {
+        return err;
+    }
+
+    public InputStream in() {
+        return in;
+    }
+
+    public String env(String name) {
+        String v = env.get(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    public Map<String, String> environment() {
+        return env;
+    }
+
+    public boolean json() {
+        return options.json;
+    }
+
+    public boolean verbose() {
+        return options.verbose;
+    }
+
+    /** Colour on stdout: only on a terminal, never with --no-color or NO_COLOR. */
+    public boolean colorOut() {
+        return outTty && colorAllowed();
+    }
+
+    public boolean colorErr() {
+        return errTty && colorAllowed();
+    }
+
+    public boolean errIsTty() {
+        return errTty;
+    }
+
+    private boolean colorAllowed() {
+        return !options.noColor && !env.containsKey("NO_COLOR") && !"dumb".equals(env.get("TERM"));
+    }
+
+    public Connection connection() {
+        if (connection == null) {
+            connection = resolveConnection();
+        }
+        return connection;
+    }
+
+    public OpencodeClient client() {
+        if (client == null) {
+            client = new OpencodeClient(connection(), options.verbose ? err : null);
+        }
+        return client;
+    }
+
+    /** The diagnosis, with advice that names the ocs command line the user needs (with --url when not default). */
+    public Diagnosis diagnosis(String expectModel) {
+        String url = connection().displayUrl();
+        return new Diagnosis(url.equals(DEFAULT_URL) ? "ocs" : "ocs --url " + url, expectModel);
+    }
+
+    private Connection resolveConnection() {
+        String rawUrl = first(options.url, env("OCS_URL"), DEFAULT_URL);
+        URI url;
+        try {
+            url = new URI(rawUrl.trim());
+        } catch (URISyntaxException e) {
+            throw OcsException.usage("--url '" + rawUrl + "' is not a URL; expected e.g. " + DEFAULT_URL);
+        }
+        String scheme = url.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || url.getHost() == null) {
+            throw OcsException.usage("--url '" + rawUrl + "' must be http://HOST:PORT or https://HOST:PORT");
+        }
+        if (url.getRawUserInfo() != null) {
+            throw OcsException.usage("--url must not carry credentials; use -u and OPENCODE_SERVER_PASSWORD");
+        }
+        if ((url.getRawQuery() != null) || url.getRawFragment() != null) {
+            throw OcsException.usage("--url '" + url.getScheme() + "://" + url.getHost()
+                    + "…' must not have a query or fragment");
+        }
+        String user = first(options.username, env("OPENCODE_SERVER_USERNAME"), DEFAULT_USER);
+        String password;
+        String source;
+        if (options.password != null) {
+            password = options.password;
+            source = "--password";
+        } else if (options.passwordFile != null) {
+            password = readPasswordFile();
+            source = "--password-file " + options.passwordFile;
+        } else if (env("OPENCODE_SERVER_PASSWORD") != null) {
+            password = env("OPENCODE_SERVER_PASSWORD");
+            source = "OPENCODE_SERVER_PASSWORD";
+        } else {
+            password = DEFAULT_PASSWORD;
+            source = "the default (set OPENCODE_SERVER_PASSWORD or --password-file)";
+        }
+        double seconds = options.requestTimeoutSeconds == null ? 30 : options.requestTimeoutSeconds;
+        if (!(seconds > 0) || seconds > 86_400) {
+            throw OcsException.usage("--request-timeout must be a number of seconds above 0, got " + seconds);
+        }
+        Duration requestTimeout = Duration.ofMillis((long) (seconds * 1000));
+        Duration connectTimeout = requestTimeout.compareTo(Duration.ofSeconds(5)) < 0 ? requestTimeout
+                : Duration.ofSeconds(5);
+        return new Connection(url, user, password, source, options.directory, connectTimeout, requestTimeout);
+    }
+
+    private String readPasswordFile() {
+        try {
+            String text = Files.readString(options.passwordFile, StandardCharsets.UTF_8);
+            int nl = text.indexOf('\n');
+            String line = nl < 0 ? text : text.substring(0, nl);
+            if (line.endsWith("\r")) {
+                line = line.substring(0, line.length() - 1);
+            }
+            if (line.isEmpty()) {
+                throw OcsException.usage("--password-file " + options.passwordFile + ": the first line is empty");
+            }
+            return line;
+        } catch (NoSuchFileException e) {
+            throw OcsException.usage("--password-file " + options.passwordFile + ": no such file");
+        } catch (MalformedInputException e) {
+            throw OcsException.usage("--password-file " + options.passwordFile + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw OcsException.usage("--password-file " + options.passwordFile + ": cannot read ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static String first(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isEmpty()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        out.flush();
+        err.flush();
+    }
+}

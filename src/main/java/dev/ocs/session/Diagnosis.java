@@ -1,0 +1,282 @@
+package dev.ocs.session;
+
+import dev.ocs.session.Finding.Severity;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The failure patterns of the original skill's parse_session.py, and what the real server showed beyond
+ * them. Each rule looks only at evidence that proves it: a finding never contradicts the messages.
+ */
+public final class Diagnosis {
+    public static final String MODEL_CONNECT_FAILED = "model-connect-failed";
+    public static final String STOP_WITHOUT_TEXT = "stop-without-text";
+    public static final String REASONING_EXHAUSTED = "reasoning-exhausted";
+    public static final String MODEL_MISMATCH = "model-mismatch";
+    public static final String ZERO_TOKENS = "zero-tokens";
+    public static final String MESSAGE_ERROR = "message-error";
+    public static final String RETRYING = "retrying";
+    public static final String PERMISSION_PENDING = "permission-pending";
+    public static final String TOOL_ERROR = "tool-error";
+    public static final String NO_REPLY = "no-reply";
+    public static final String STUCK = "stuck";
+
+    /** Soft reasoning rule: at least this many reasoning tokens, output at most a tenth of them, no text. */
+    public static final long REASONING_MIN = 1000;
+    public static final long REASONING_RATIO = 10;
+
+    /** What a retry message says when the provider could not be reached at all (vs. its own error). */
+    private static final Pattern CONNECTION = Pattern.compile(
+            "cannot connect|unable to connect|could not connect|failed to connect|connection refused|econnrefused"
+                    + "|econnreset|enotfound|eai_again|fetch failed|socket|network|timed out|timeout|unreachable",
+            Pattern.CASE_INSENSITIVE);
+
+    private final String ocs;
+    private final String expectModel;
+
+    /**
+     * @param ocs the command prefix for advice ("ocs", or "ocs --url …" when not the default)
+     * @param expectModel "provider/model" every answer should come from, or null
+     */
+    public Diagnosis(String ocs, String expectModel) {
+        this.ocs = ocs;
+        this.expectModel = expectModel;
+    }
+
+    public static boolean isConnectionFailure(String message) {
+        return message != null && CONNECTION.matcher(message).find();
+    }
+
+    public List<Finding> diagnose(SessionInfo session, Status status, List<Message> messages,
+                                  List<Permission> permissions) {
+        List<Finding> out = new ArrayList<>();
+        String sid = session.id();
+        Map<String, Message> byId = new HashMap<>();
+        Message lastAssistant = null;
+        for (Message m : messages) {
+            if (m.id != null) {
+                byId.put(m.id, m);
+            }
+            if (m.isAssistant()) {
+                lastAssistant = m;
+            }
+        }
+        boolean retryConnect = status.retry() && isConnectionFailure(status.message());
+        Message previousUser = null;
+        for (Message a : messages) {
+            if (a.isUser()) {
+                previousUser = a;
+                continue;
+            }
+            if (!a.isAssistant()) {
+                continue;
+            }
+            Message u = a.parentID != null && byId.containsKey(a.parentID) ? byId.get(a.parentID) : previousUser;
+            boolean last = a == lastAssistant;
+            assistant(out, a, u, last, status, retryConnect);
+        }
+        if (status.retry()) {
+            String mid = lastAssistant != null && lastAssistant.completed == null ? lastAssistant.id : null;
+            String next = status.next() == null ? "" : "; next try at " + time(status.next());
+            out.add(new Finding(RETRYING, Severity.ERROR, mid,
+                    "the server keeps retrying the model call (attempt " + (status.attempt() == null ? "?"
+                            : status.attempt()) + ")",
+                    "status retry: \"" + nullToEmpty(status.message()) + "\"" + next,
+                    retryConnect ? "opencode cannot reach the provider: check its baseURL, that the model server "
+                            + "runs, and that no HTTP_PROXY catches the call (start the server with proxy variables "
+                            + "unset or NO_PROXY covering the model host); stop the loop with '" + ocs + " abort "
+                            + sid + "'"
+                            : "the provider keeps answering errors: check its status and the model id; stop the loop "
+                            + "with '" + ocs + " abort " + sid + "'",
+                    retryConnect && mid != null ? "connect:" + mid : RETRYING));
+        }
+        for (Permission p : permissions) {
+            out.add(new Finding(PERMISSION_PENDING, Severity.WARNING, p.messageID(),
+                    "waiting on permission to run " + nullToEmpty(p.permission()) + ": " + p.patternText(),
+                    "request " + p.id() + (p.callID() == null ? "" : " for tool call " + p.callID()),
+                    "answer it: '" + ocs + " approve " + sid + " " + p.id() + "' (add --always to allow it from "
+                            + "now on, or --reject)",
+                    PERMISSION_PENDING + ":" + p.id()));
+        }
+        noReply(out, messages, status);
+        return out;
+    }
+
+    private void assistant(List<Finding> out, Message a, Message u, boolean last, Status status,
+                           boolean retryConnect) {
+        boolean retryingThis = last && status.retry();
+        boolean over = a.completed != null || a.error != null || status.idle() || retryingThis;
+        boolean providerAnswered = retryingThis && !retryConnect
+                || a.error != null && a.error.statusCode() != null;
+        boolean reached = a.tokens.input() > 0 || a.finish != null || a.modelProduced() || providerAnswered;
+        boolean abortedFirst = a.error != null && a.error.aborted() && !(retryingThis && retryConnect);
+        String connectGroup = "connect:" + a.id;
+
+        if (!reached && over && !abortedFirst) {
+            boolean connectionError = a.error == null ? !status.retry() || retryConnect
+                    : isConnectionFailure(a.error.message());
+            String evidence = "tokens " + tokens(a.tokens) + ", no part from the model, finish "
+                    + (a.finish == null ? "none" : a.finish)
+                    + (retryingThis ? "; server retrying: \"" + nullToEmpty(status.message()) + "\"" : "")
+                    + (a.error != null ? "; error " + a.error.describe() : "");
+            if (connectionError) {
+                out.add(new Finding(MODEL_CONNECT_FAILED, Severity.ERROR, a.id,
+                        "model failed to connect" + (a.model() == null ? "" : " (" + a.model() + ")"), evidence,
+                        "opencode's call to the model never got an answer: check the provider's baseURL and that "
+                                + "its server runs, and that no HTTP_PROXY intercepts it (ocs serve-check warns)",
+                        connectGroup));
+            }
+            if (a.tokens.allZero()) {
+                out.add(new Finding(ZERO_TOKENS, Severity.WARNING, a.id,
+                        "all token counts are 0: the request never reached the model server", evidence,
+                        connectionError ? "see 'model failed to connect'"
+                                : "the call failed before the model ran: see the message's error",
+                        connectGroup));
+            }
+        }
+
+        if ("stop".equals(a.finish) && !a.hasText()) {
+            String which;
+            if (a.has("tool")) {
+                which = "the model answered with tool calls only";
+            } else if (a.has("reasoning")) {
+                which = "the answer was left in the reasoning (" + reasoningChars(a) + " characters), no text";
+            } else {
+                which = "the model sent an empty reply";
+            }
+            out.add(new Finding(STOP_WITHOUT_TEXT, Severity.WARNING, a.id, "finished (stop) without text: " + which,
+                    "finish stop, tokens " + tokens(a.tokens) + ", parts: " + partTypes(a),
+                    a.has("reasoning") ? "the model may put its answer in reasoning: try --thinking, or a model or "
+                            + "setting that writes the answer as text"
+                            : "the model chose to say nothing: check the prompt and the model; empty replies with "
+                            + "input tokens > 0 mean the model was reached",
+                    STOP_WITHOUT_TEXT + ":" + a.id));
+        }
+
+        Tokens t = a.tokens;
+        boolean clear = "length".equals(a.finish) && t.reasoning() > 0 && t.reasoning() >= t.output();
+        boolean soft = t.reasoning() >= REASONING_MIN && t.output() * REASONING_RATIO <= t.reasoning() && !a.hasText();
+        if (clear || soft) {
+            out.add(new Finding(REASONING_EXHAUSTED, clear ? Severity.ERROR : Severity.WARNING, a.id,
+                    "thinking consumed the budget: " + t.reasoning() + " reasoning tokens, " + t.output() + " output",
+                    "finish " + (a.finish == null ? "none" : a.finish) + ", reasoning " + t.reasoning()
+                            + ", output " + t.output() + (a.hasText() ? "" : ", no text"),
+                    "raise the output limit, lower the reasoning effort, or ask for less",
+                    REASONING_EXHAUSTED + ":" + a.id));
+        }
+
+        String expected = expectModel != null ? expectModel : u != null ? u.model() : null;
+        String got = a.model();
+        if (expected != null && got != null && !expected.equals(got)) {
+            out.add(new Finding(MODEL_MISMATCH, Severity.WARNING, a.id,
+                    "answered by " + got + ", not " + expected,
+                    (expectModel != null ? "--expect-model " : "the prompt asked for ") + expected + "; the answer "
+                            + "came from " + got,
+                    "check the model in the prompt (ocs send -m provider/model) and the agent's configured model",
+                    MODEL_MISMATCH + ":" + a.id));
+        }
+
+        if (a.error != null) {
+            MessageError e = a.error;
+            out.add(new Finding(MESSAGE_ERROR, e.aborted() ? Severity.WARNING : Severity.ERROR, a.id,
+                    e.aborted() ? "the run was aborted" + (a.modelProduced() ? " after the model had started"
+                            : " before the model answered") : "the message ended with " + e.name(),
+                    "error " + e.describe(), advice(e), MESSAGE_ERROR + ":" + a.id));
+        }
+
+        for (Part p : a.parts) {
+            if (p.type.equals("tool") && "error".equals(p.status)) {
+                out.add(new Finding(TOOL_ERROR, Severity.WARNING, a.id,
+                        "tool " + p.tool + " failed",
+                        (p.input == null ? "" : "input: " + p.input + "; ") + "error: "
+                                + dev.ocs.http.OpencodeClient.oneLine(p.error, 300),
+                        "the model usually sees the error and tries again; if the run stopped here, fix what the "
+                                + "error names",
+                        TOOL_ERROR + ":" + p.callID));
+            }
+        }
+
+        if (status.idle() && a.completed == null && a.error == null) {
+            out.add(new Finding(STUCK, Severity.ERROR, a.id, "the answer never completed, and the session is idle",
+                    "no time.completed, no error, finish " + (a.finish == null ? "none" : a.finish)
+                            + ", parts: " + partTypes(a),
+                    "the run ended without finishing (server restarted or crashed?): check the server log and send "
+                            + "the prompt again",
+                    STUCK + ":" + a.id));
+        }
+    }
+
+    private void noReply(List<Finding> out, List<Message> messages, Status status) {
+        if (!status.idle() || messages.isEmpty()) {
+            return;
+        }
+        Message last = messages.get(messages.size() - 1);
+        if (!last.isUser()) {
+            return;
+        }
+        out.add(new Finding(NO_REPLY, Severity.ERROR, last.id,
+                "the last prompt got no reply" + (last.model() == null ? "" : " from " + last.model()),
+                "the session is idle and no assistant message follows " + last.id
+                        + (last.model() == null ? "" : "; it asked for " + last.model()),
+                "an unknown model or provider leaves exactly this, and its error ('Model not found') reaches only "
+                        + "the event stream: '" + ocs + " send --wait' or '" + ocs + " watch' shows it; check the "
+                        + "model id against the server's providers",
+                NO_REPLY));
+    }
+
+    private static String advice(MessageError e) {
+        return switch (e.name()) {
+            case "MessageAbortedError" -> "the run was stopped (an abort from ocs, the TUI or an API client); send "
+                    + "the prompt again to retry";
+            case "ProviderAuthError" -> "the provider rejected the credentials: check the API key for that provider";
+            case "APIError" -> "the provider answered an error: check the model id, the provider's status and "
+                    + "limits";
+            case "ContextOverflowError" -> "the conversation no longer fits the model's context: compact the "
+                    + "session or start a new one";
+            case "MessageOutputLengthError" -> "the reply hit the output token limit: ask for less or raise the limit";
+            case "ContentFilterError" -> "the provider's content filter blocked the reply: rephrase the prompt";
+            case "StructuredOutputError" -> "the model's reply did not match the requested output format";
+            default -> "read the error text; the server log may say more";
+        };
+    }
+
+    private static int reasoningChars(Message a) {
+        return a.parts.stream().filter(p -> p.type.equals("reasoning")).mapToInt(p -> p.chars).sum();
+    }
+
+    static String partTypes(Message a) {
+        if (a.parts.isEmpty()) {
+            return "none";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Part p : a.parts) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(p.type.equals("tool") ? "tool " + p.tool + " (" + p.status + ")" : p.type);
+        }
+        return sb.toString();
+    }
+
+    static String tokens(Tokens t) {
+        return "in " + t.input() + " out " + t.output() + " reasoning " + t.reasoning() + " cache "
+                + t.cacheRead() + "/" + t.cacheWrite();
+    }
+
+    private static String time(long epochMs) {
+        return DateTimeFormatter.ofPattern("HH:mm:ss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC)
+                .format(Instant.ofEpochMilli(epochMs));
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

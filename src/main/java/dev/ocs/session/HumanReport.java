@@ -1,0 +1,279 @@
+package dev.ocs.session;
+
+import dev.ocs.http.OpencodeClient;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The report a person reads: header, messages, then findings grouped by cause. Fits 80 columns. */
+public final class HumanReport {
+    static final int WIDTH = 80;
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private final PrintWriter out;
+    private final Style s;
+    private final ReadOptions opt;
+
+    public HumanReport(PrintWriter out, Style style, ReadOptions opt) {
+        this.out = out;
+        this.s = style;
+        this.opt = opt;
+    }
+
+    public void render(Report r) {
+        header(r);
+        for (Message m : r.messages()) {
+            out.println();
+            message(m);
+        }
+        out.println();
+        findings(r);
+        out.flush();
+    }
+
+    private void header(Report r) {
+        SessionInfo si = r.session();
+        out.println(s.bold("Session " + si.id()) + (si.title() == null ? "" : "  " + clip(si.title(), 50)));
+        field("server", r.url() + (si.version() == null ? "" : " (opencode " + si.version() + ")"));
+        if (si.directory() != null) {
+            field("directory", si.directory());
+        }
+        if (si.parentID() != null) {
+            field("parent", si.parentID());
+        }
+        field("status", status(r));
+        long users = r.messages().stream().filter(Message::isUser).count();
+        long assistants = r.messages().stream().filter(Message::isAssistant).count();
+        field("messages", r.messages().size() + " (" + users + " user, " + assistants + " assistant)"
+                + (r.partial() ? ", the newest only (--last)" : ""));
+        Tokens total = Tokens.ZERO;
+        double cost = 0;
+        for (Message m : r.messages()) {
+            total = total.plus(m.tokens);
+            cost += m.cost;
+        }
+        if (si.tokens() != null && !r.partial()) {
+            total = si.tokens();
+        }
+        if (si.cost() != null && !r.partial()) {
+            cost = si.cost();
+        }
+        field("tokens", tokens(total) + "   cost " + money(cost));
+        if (si.created() != null) {
+            field("created", when(si.created()) + (si.updated() == null ? "" : "   updated " + when(si.updated())));
+        }
+    }
+
+    private String status(Report r) {
+        Status st = r.status();
+        String text = st.type();
+        if (st.retry()) {
+            text = "retry, attempt " + (st.attempt() == null ? "?" : st.attempt()) + ": "
+                    + clip(st.message() == null ? "" : st.message(), 300);
+        }
+        if (!r.permissions().isEmpty()) {
+            text += ", waiting on " + r.permissions().size() + " permission" + (r.permissions().size() == 1 ? "" : "s");
+        }
+        return st.idle() ? s.green(text) : s.yellow(text);
+    }
+
+    private void message(Message m) {
+        StringBuilder head = new StringBuilder();
+        head.append(s.bold(m.role)).append(' ').append(s.dim(m.id == null ? "?" : m.id));
+        if (m.created != null) {
+            head.append("  ").append(WHEN.format(Instant.ofEpochMilli(m.created)).substring(11));
+        }
+        out.println(head);
+        List<String> facts = new ArrayList<>();
+        if (m.model() != null) {
+            facts.add((m.isUser() ? "asks " : "") + m.model());
+        }
+        if (m.agent != null) {
+            facts.add("agent " + m.agent);
+        }
+        if (m.isAssistant()) {
+            facts.add("finish " + (m.finish == null ? "none" : m.finish));
+            if (m.durationMs() != null) {
+                facts.add(String.format(Locale.ROOT, "%.1f s", m.durationMs() / 1000.0));
+            } else if (m.error == null) {
+                facts.add("not completed");
+            }
+        }
+        if (!facts.isEmpty()) {
+            line("  ", String.join(" · ", facts));
+        }
+        if (m.isAssistant()) {
+            line("  ", "tokens " + tokens(m.tokens) + " · cost " + money(m.cost));
+            if (m.error != null) {
+                line("  ", s.red("error " + m.error.describe()));
+            }
+        }
+        for (Part p : m.parts) {
+            part(p);
+        }
+    }
+
+    private void part(Part p) {
+        switch (p.type) {
+            case "text" -> block("text", p.text, p.chars, p.trimmed);
+            case "reasoning" -> {
+                if (p.text != null) {
+                    block(s.dim("reasoning"), p.text, p.chars, p.trimmed);
+                } else {
+                    line("  ", s.dim("reasoning: " + p.chars + " characters (--thinking shows it)"));
+                }
+            }
+            case "tool" -> {
+                String st = p.status == null ? "?" : p.status;
+                String coloured = "error".equals(st) ? s.red(st) : "completed".equals(st) ? s.green(st) : s.yellow(st);
+                line("  ", "tool " + s.bold(p.tool == null ? "?" : p.tool) + " [" + coloured + "]"
+                        + (p.input == null ? "" : " " + p.input));
+                if (p.output != null && !p.output.isBlank()) {
+                    block("output", p.output, p.outputChars, p.outputTrimmed, "    ");
+                }
+                if (p.error != null) {
+                    block(s.red("error"), p.error, p.error.length(), false, "    ");
+                }
+            }
+            case "step-start" -> line("  ", s.dim("step start"));
+            case "step-finish" -> line("  ", s.dim("step finish " + (p.reason == null ? "" : p.reason)
+                    + (p.tokens == null ? "" : " (" + tokens(p.tokens) + ")")));
+            case "file" -> line("  ", "file " + (p.filename == null ? "" : p.filename + " ")
+                    + (p.mime == null ? "" : "(" + p.mime + ") ") + (p.url == null ? "" : clip(p.url, 60)));
+            case "patch" -> line("  ", "patch " + (p.files == null ? 0 : p.files.size()) + " file(s)"
+                    + (p.files == null || p.files.isEmpty() ? "" : ": " + String.join(", ", p.files)));
+            case "subtask" -> line("  ", "subtask " + (p.agent == null ? "" : p.agent + ": ")
+                    + (p.description == null ? "" : p.description));
+            case "agent" -> line("  ", "agent " + p.agent);
+            case "compaction" -> line("  ", "compaction" + (Boolean.TRUE.equals(p.auto) ? " (automatic)" : ""));
+            case "retry" -> line("  ", s.yellow("retry attempt " + (p.attempt == null ? "?" : p.attempt))
+                    + (p.error == null ? "" : ": " + p.error));
+            case "snapshot" -> { }
+            default -> line("  ", s.dim(p.type + " part" + (p.keys == null || p.keys.isEmpty() ? ""
+                    : " (" + String.join(", ", p.keys) + ")")));
+        }
+    }
+
+    private void findings(Report r) {
+        if (r.findings().isEmpty()) {
+            out.println(s.green("No findings: nothing went wrong that ocs can see."));
+            return;
+        }
+        Map<String, List<Finding>> groups = new LinkedHashMap<>();
+        for (Finding f : r.findings()) {
+            groups.computeIfAbsent(f.group(), k -> new ArrayList<>()).add(f);
+        }
+        out.println(s.bold("Findings") + " (" + groups.size() + ")");
+        for (List<Finding> g : groups.values()) {
+            Finding head = g.get(0);
+            for (Finding f : g) {
+                if (f.severity().ordinal() < head.severity().ordinal()) {
+                    head = f;
+                }
+            }
+            String mark = head.severity() == Finding.Severity.ERROR ? s.red("✗") : s.yellow("!");
+            List<String> codes = new ArrayList<>();
+            g.forEach(f -> codes.add(f.code()));
+            out.println();
+            line(mark + " ", s.bold(head.summary()));
+            line("    ", s.dim(String.join(", ", codes) + (head.messageID() == null ? "" : " · " + head.messageID())));
+            List<String> seen = new ArrayList<>();
+            for (Finding f : g) {
+                if (!seen.contains(f.evidence())) {
+                    seen.add(f.evidence());
+                    line("    evidence: ", f.evidence());
+                }
+            }
+            line("    do: ", head.advice());
+        }
+    }
+
+    private void field(String name, String value) {
+        line("  " + String.format(Locale.ROOT, "%-10s", name) + " ", value);
+    }
+
+    private void block(String label, String text, int chars, boolean trimmed) {
+        block(label, text, chars, trimmed, "  ");
+    }
+
+    private void block(String label, String text, int chars, boolean trimmed, String indent) {
+        if (text == null) {
+            return;
+        }
+        String body = printable(text).strip();
+        if (trimmed) {
+            body += " … [" + (chars - text.length()) + " more characters; --full shows all]";
+        }
+        line(indent + label + ": ", body);
+    }
+
+    /** Writes text after a first-line prefix, wrapped to the width, continuation lines indented to match. */
+    private void line(String prefix, String text) {
+        int indent = visible(prefix);
+        String pad = " ".repeat(indent);
+        boolean first = true;
+        for (String raw : text.split("\n", -1)) {
+            String rest = raw.replace('\t', ' ');
+            do {
+                int room = Math.max(20, WIDTH - indent);
+                String chunk = rest;
+                if (visible(rest) > room && !rest.contains("\u001b")) {
+                    int cut = rest.lastIndexOf(' ', room);
+                    cut = cut <= room / 2 ? room : cut;
+                    chunk = rest.substring(0, cut);
+                    rest = rest.substring(cut).stripLeading();
+                } else {
+                    rest = "";
+                }
+                out.println((first ? prefix : pad) + chunk);
+                first = false;
+            } while (!rest.isEmpty());
+        }
+    }
+
+    /** Server text may hold terminal escapes; only newlines and tabs pass. */
+    static String printable(String text) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) && c != '\n' && c != '\t') {
+                if (sb == null) {
+                    sb = new StringBuilder(text.substring(0, i));
+                }
+                sb.append(c == '\r' ? "" : "\uFFFD");
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? text : sb.toString();
+    }
+
+    private static int visible(String s) {
+        return s.replaceAll("\u001b\\[[0-9;]*m", "").length();
+    }
+
+    static String tokens(Tokens t) {
+        return "in " + t.input() + " · out " + t.output() + " · reasoning " + t.reasoning() + " · cache "
+                + t.cacheRead() + "/" + t.cacheWrite();
+    }
+
+    private static String money(double cost) {
+        return String.format(Locale.ROOT, "$%.4f", cost);
+    }
+
+    private static String when(long ms) {
+        return WHEN.format(Instant.ofEpochMilli(ms));
+    }
+
+    private static String clip(String s, int max) {
+        return OpencodeClient.oneLine(s, max);
+    }
+}

@@ -1,0 +1,214 @@
+package dev.ocs.session;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+
+/**
+ * The --json report. Its shape is a contract (README, "JSON output"): fields are added, never renamed or
+ * removed. Absent values are written as null, so every documented key is always there.
+ */
+public final class JsonReport {
+    public static final int SCHEMA = 1;
+
+    private JsonReport() {}
+
+    public static void write(JsonGenerator g, Report r) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("schema", SCHEMA);
+        g.writeStringField("url", r.url());
+        session(g, r);
+        g.writeArrayFieldStart("messages");
+        for (Message m : r.messages()) {
+            message(g, m);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("permissions");
+        for (Permission p : r.permissions()) {
+            permission(g, p);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("findings");
+        for (Finding f : r.findings()) {
+            g.writeStartObject();
+            g.writeStringField("code", f.code());
+            g.writeStringField("severity", f.severity().label());
+            g.writeStringField("messageID", f.messageID());
+            g.writeStringField("summary", f.summary());
+            g.writeStringField("evidence", f.evidence());
+            g.writeStringField("advice", f.advice());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeNumberField("exitCode", r.exitCode());
+        g.writeEndObject();
+        g.flush();
+    }
+
+    private static void session(JsonGenerator g, Report r) throws IOException {
+        SessionInfo s = r.session();
+        g.writeObjectFieldStart("session");
+        g.writeStringField("id", s.id());
+        g.writeStringField("title", s.title());
+        g.writeStringField("directory", s.directory());
+        g.writeStringField("parentID", s.parentID());
+        g.writeStringField("version", s.version());
+        optNumber(g, "created", s.created());
+        optNumber(g, "updated", s.updated());
+        Status st = r.status();
+        g.writeObjectFieldStart("status");
+        g.writeStringField("type", st.type());
+        optNumber(g, "attempt", st.attempt() == null ? null : st.attempt().longValue());
+        g.writeStringField("message", st.message());
+        optNumber(g, "next", st.next());
+        g.writeEndObject();
+        g.writeNumberField("messageCount", r.messages().size());
+        g.writeBooleanField("partial", r.partial());
+        Tokens total = Tokens.ZERO;
+        double cost = 0;
+        for (Message m : r.messages()) {
+            total = total.plus(m.tokens);
+            cost += m.cost;
+        }
+        tokens(g, "tokens", s.tokens() != null && !r.partial() ? s.tokens() : total);
+        g.writeNumberField("cost", s.cost() != null && !r.partial() ? s.cost() : cost);
+        g.writeEndObject();
+    }
+
+    private static void message(JsonGenerator g, Message m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", m.id);
+        g.writeStringField("role", m.role);
+        g.writeStringField("parentID", m.parentID);
+        g.writeStringField("providerID", m.providerID);
+        g.writeStringField("modelID", m.modelID);
+        g.writeStringField("agent", m.agent);
+        optNumber(g, "created", m.created);
+        optNumber(g, "completed", m.completed);
+        optNumber(g, "durationMs", m.durationMs());
+        g.writeStringField("finish", m.finish);
+        tokens(g, "tokens", m.tokens);
+        g.writeNumberField("cost", m.cost);
+        if (m.error == null) {
+            g.writeNullField("error");
+        } else {
+            g.writeObjectFieldStart("error");
+            g.writeStringField("name", m.error.name());
+            g.writeStringField("message", m.error.message());
+            optNumber(g, "statusCode", m.error.statusCode() == null ? null : m.error.statusCode().longValue());
+            g.writeEndObject();
+        }
+        g.writeArrayFieldStart("parts");
+        for (Part p : m.parts) {
+            part(g, p);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void part(JsonGenerator g, Part p) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", p.id);
+        g.writeStringField("type", p.type);
+        switch (p.type) {
+            case "text", "reasoning" -> text(g, p);
+            case "tool" -> {
+                g.writeStringField("tool", p.tool);
+                g.writeStringField("callID", p.callID);
+                g.writeStringField("status", p.status);
+                g.writeStringField("input", p.input);
+                g.writeStringField("output", p.output);
+                g.writeNumberField("outputChars", p.outputChars);
+                g.writeBooleanField("outputTrimmed", p.outputTrimmed);
+                g.writeStringField("error", p.error);
+                g.writeStringField("title", p.title);
+            }
+            case "step-finish" -> {
+                g.writeStringField("reason", p.reason);
+                tokens(g, "tokens", p.tokens == null ? Tokens.ZERO : p.tokens);
+                if (p.cost != null) {
+                    g.writeNumberField("cost", p.cost);
+                }
+            }
+            case "file" -> {
+                g.writeStringField("mime", p.mime);
+                g.writeStringField("filename", p.filename);
+                g.writeStringField("url", p.url);
+            }
+            case "patch" -> {
+                g.writeStringField("hash", p.title);
+                g.writeArrayFieldStart("files");
+                for (String f : p.files) {
+                    g.writeString(f);
+                }
+                g.writeEndArray();
+            }
+            case "subtask" -> {
+                g.writeStringField("agent", p.agent);
+                g.writeStringField("description", p.description);
+                text(g, p);
+            }
+            case "agent" -> g.writeStringField("name", p.agent);
+            case "compaction" -> {
+                if (p.auto != null) {
+                    g.writeBooleanField("auto", p.auto);
+                }
+            }
+            case "retry" -> {
+                optNumber(g, "attempt", p.attempt == null ? null : p.attempt.longValue());
+                g.writeStringField("error", p.error);
+            }
+            default -> {
+                if (p.keys != null) {
+                    g.writeArrayFieldStart("fields");
+                    for (String k : p.keys) {
+                        g.writeString(k);
+                    }
+                    g.writeEndArray();
+                }
+            }
+        }
+        optNumber(g, "start", p.start);
+        optNumber(g, "end", p.end);
+        g.writeEndObject();
+    }
+
+    private static void text(JsonGenerator g, Part p) throws IOException {
+        g.writeStringField("text", p.text);
+        g.writeNumberField("chars", p.chars);
+        g.writeBooleanField("trimmed", p.trimmed);
+    }
+
+    private static void permission(JsonGenerator g, Permission p) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", p.id());
+        g.writeStringField("sessionID", p.sessionID());
+        g.writeStringField("permission", p.permission());
+        g.writeArrayFieldStart("patterns");
+        for (String s : p.patterns()) {
+            g.writeString(s);
+        }
+        g.writeEndArray();
+        g.writeStringField("messageID", p.messageID());
+        g.writeStringField("callID", p.callID());
+        g.writeEndObject();
+    }
+
+    private static void tokens(JsonGenerator g, String name, Tokens t) throws IOException {
+        g.writeObjectFieldStart(name);
+        g.writeNumberField("input", t.input());
+        g.writeNumberField("output", t.output());
+        g.writeNumberField("reasoning", t.reasoning());
+        g.writeNumberField("cacheRead", t.cacheRead());
+        g.writeNumberField("cacheWrite", t.cacheWrite());
+        g.writeEndObject();
+    }
+
+    private static void optNumber(JsonGenerator g, String name, Long v) throws IOException {
+        if (v == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeNumberField(name, v);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.ocs.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocs.http.Json;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One part of a message, reduced to what the report shows. Long texts are trimmed here, while reading,
+ * so a report of a session of any size holds only what it prints. Fields that do not apply are null.
+ */
+public final class Part {
+    public String id;
+    public String type;
+    /** text and reasoning: the (possibly trimmed) text; null for reasoning unless asked for. */
+    public String text;
+    /** Length of the full text, before trimming. */
+    public int chars;
+    public boolean blank = true;
+    public boolean trimmed;
+    // tool
+    public String tool;
+    public String callID;
+    public String status;
+    public String input;
+    public String output;
+    public int outputChars;
+    public boolean outputTrimmed;
+    public String error;
+    public String title;
+    // step-finish
+    public String reason;
+    public Tokens tokens;
+    public Double cost;
+    // file
+    public String mime;
+    public String filename;
+    public String url;
+    // patch
+    public List<String> files;
+    // subtask and agent
+    public String agent;
+    public String description;
+    public String prompt;
+    // compaction
+    public Boolean auto;
+    // retry
+    public Integer attempt;
+    public Long start;
+    public Long end;
+    /** Unknown part types: the field names the server sent, so the report can say what it was. */
+    public List<String> keys;
+
+    public boolean isModelOutput() {
+        return switch (type) {
+            case "text", "reasoning" -> !blank;
+            case "tool" -> true;
+            default -> false;
+        };
+    }
+
+    static Part from(JsonNode n, ReadOptions opt) {
+        Part p = new Part();
+        if (n == null || !n.isObject()) {
+            p.type = "unknown";
+            p.id = null;
+            p.keys = List.of();
+            return p;
+        }
+        p.id = Json.text(n, "id");
+        p.type = Json.text(n, "type") == null ? "unknown" : Json.text(n, "type");
+        JsonNode time = Json.obj(n, "time");
+        p.start = Json.optNum(time, "start");
+        p.end = Json.optNum(time, "end");
+        switch (p.type) {
+            case "text" -> p.setText(Json.text(n, "text"), opt.textLimit(), true);
+            case "reasoning" -> p.setText(Json.text(n, "text"), opt.textLimit(), opt.thinking() || opt.full());
+            case "tool" -> {
+                p.tool = Json.text(n, "tool");
+                p.callID = Json.text(n, "callID");
+                JsonNode state = Json.obj(n, "state");
+                p.status = Json.text(state, "status");
+                p.input = ToolInput.summary(p.tool, state == null ? null : state.get("input"),
+                        opt.full() ? 4000 : 120);
+                String out = Json.text(state, "output");
+                if (out != null) {
+                    p.outputChars = out.length();
+                    p.outputTrimmed = out.length() > opt.outputLimit();
+                    p.output = p.outputTrimmed ? out.substring(0, opt.outputLimit()) : out;
+                }
+                p.error = Json.text(state, "error");
+                p.title = Json.text(state, "title");
+                JsonNode stime = Json.obj(state, "time");
+                p.start = Json.optNum(stime, "start");
+                p.end = Json.optNum(stime, "end");
+            }
+            case "step-finish" -> {
+                p.reason = Json.text(n, "reason");
+                p.tokens = Tokens.from(n.get("tokens"));
+                p.cost = n.path("cost").isNumber() ? n.get("cost").asDouble() : null;
+            }
+            case "file" -> {
+                p.mime = Json.text(n, "mime");
+                p.filename = Json.text(n, "filename");
+                String url = Json.text(n, "url");
+                // data: URLs carry the whole file; the report only needs to know it is there.
+                p.url = url != null && url.startsWith("data:") ? url.substring(0, Math.min(url.length(),
+                        url.indexOf(',') < 0 ? 40 : url.indexOf(',') + 1)) + "…" : url;
+            }
+            case "patch" -> {
+                p.files = strings(n.get("files"));
+                p.title = Json.text(n, "hash");
+            }
+            case "subtask" -> {
+                p.agent = Json.text(n, "agent");
+                p.description = Json.text(n, "description");
+                p.setText(Json.text(n, "prompt"), opt.textLimit(), true);
+            }
+            case "agent" -> p.agent = Json.text(n, "name");
+            case "compaction" -> p.auto = n.path("auto").isBoolean() ? n.get("auto").asBoolean() : null;
+            case "retry" -> {
+                p.attempt = n.path("attempt").isNumber() ? n.get("attempt").asInt() : null;
+                MessageError e = MessageError.from(n.get("error"));
+                p.error = e == null ? null : e.describe();
+                p.start = Json.optNum(time, "created");
+            }
+            case "step-start", "snapshot" -> { }
+            default -> {
+                List<String> keys = new ArrayList<>();
+                n.fieldNames().forEachRemaining(k -> {
+                    if (!k.equals("id") && !k.equals("sessionID") && !k.equals("messageID") && !k.equals("type")) {
+                        keys.add(k);
+                    }
+                });
+                p.keys = keys;
+            }
+        }
+        return p;
+    }
+
+    private void setText(String t, int limit, boolean keep) {
+        if (t == null) {
+            return;
+        }
+        chars = t.length();
+        blank = t.isBlank();
+        if (keep) {
+            trimmed = t.length() > limit;
+            text = trimmed ? t.substring(0, limit) : t;
+        }
+    }
+
+    private static List<String> strings(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        if (n != null && n.isArray()) {
+            n.forEach(x -> out.add(x.asText()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.ocs.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocs.ExitCode;
+import dev.ocs.OcsException;
+import dev.ocs.http.ApiException;
+import dev.ocs.http.OpencodeClient;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads what a report needs from the server, and turns "not found" into a sentence about the session. */
+public final class Sessions {
+    private final OpencodeClient client;
+
+    public Sessions(OpencodeClient client) {
+        this.client = client;
+    }
+
+    public SessionInfo info(String sid) {
+        try {
+            JsonNode n = client.get(OpencodeClient.path("session", sid));
+            if (n == null || !n.isObject()) {
+                throw new OcsException(ExitCode.SERVER_ERROR, "unexpected answer to GET /session/" + sid
+                        + ": not an object");
+            }
+            return SessionInfo.from(n);
+        } catch (ApiException e) {
+            throw notFound(sid, e);
+        }
+    }
+
+    /** @param last only the newest N messages (the server's limit parameter), or 0 for all */
+    public List<Message> messages(String sid, int last, ReadOptions opt) {
+        try {
+            return client.get(OpencodeClient.path("session", sid, "message"),
+                    OpencodeClient.query("limit", last > 0 ? Integer.toString(last) : null),
+                    p -> MessageReader.read(p, opt));
+        } catch (ApiException e) {
+            throw notFound(sid, e);
+        }
+    }
+
+    public Status status(String sid) {
+        return Status.of(client.get("/session/status"), sid);
+    }
+
+    public List<Permission> permissions(String sid) {
+        List<Permission> mine = new ArrayList<>();
+        for (Permission p : Permission.listFrom(client.get("/permission"))) {
+            if (sid == null || sid.equals(p.sessionID())) {
+                mine.add(p);
+            }
+        }
+        return mine;
+    }
+
+    public Report report(String sid, int last, ReadOptions opt, Diagnosis diagnosis) {
+        SessionInfo info = info(sid);
+        Status status = status(sid);
+        List<Permission> permissions = permissions(sid);
+        List<Message> messages = messages(sid, last, opt);
+        boolean partial = last > 0 && messages.size() >= last;
+        return new Report(client.connection().displayUrl(), info, status, messages, permissions,
+                diagnosis.diagnose(info, status, messages, permissions), partial);
+    }
+
+    private OcsException notFound(String sid, ApiException e) {
+        if (e.exitCode() == ExitCode.NOT_FOUND) {
+            return new OcsException(ExitCode.NOT_FOUND, "no session " + sid + " on " + client.connection().displayUrl());
+        }
+        return e;
+    }
+}

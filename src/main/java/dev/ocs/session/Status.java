@@ -1,0 +1,28 @@
+package dev.ocs.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocs.http.Json;
+
+/** A session's entry in {@code GET /session/status}; a session missing from it is idle. */
+public record Status(String type, Integer attempt, String message, Long next) {
+    public static final Status IDLE = new Status("idle", null, null, null);
+
+    public static Status of(JsonNode all, String sessionID) {
+        JsonNode n = all == null ? null : all.get(sessionID);
+        if (n == null || !n.isObject()) {
+            return IDLE;
+        }
+        String type = Json.text(n, "type");
+        return new Status(type == null ? "unknown" : type,
+                n.path("attempt").isNumber() ? n.get("attempt").asInt() : null,
+                Json.text(n, "message"), Json.optNum(n, "next"));
+    }
+
+    public boolean idle() {
+        return "idle".equals(type);
+    }
+
+    public boolean retry() {
+        return "retry".equals(type);
+    }
+}

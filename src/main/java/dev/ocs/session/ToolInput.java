@@ -1,0 +1,33 @@
+package dev.ocs.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocs.http.OpencodeClient;
+
+/** A one-line summary of a tool call's input: the field that says what it does, else compact JSON. */
+final class ToolInput {
+    private static final String[] TELLING = {"command", "filePath", "pattern", "url", "query", "description", "path"};
+
+    private ToolInput() {}
+
+    static String summary(String tool, JsonNode input, int max) {
+        if (input == null || input.isNull() || input.isMissingNode()) {
+            return null;
+        }
+        if (input.isObject()) {
+            for (String key : TELLING) {
+                JsonNode v = input.get(key);
+                if (v != null && v.isTextual() && !v.asText().isBlank()) {
+                    String s = v.asText();
+                    if (key.equals("pattern") && input.path("path").isTextual()) {
+                        s = s + " in " + input.get("path").asText();
+                    }
+                    return OpencodeClient.oneLine(s, max);
+                }
+            }
+            if (input.isEmpty()) {
+                return null;
+            }
+        }
+        return OpencodeClient.oneLine(input.toString(), max);
+    }
+}

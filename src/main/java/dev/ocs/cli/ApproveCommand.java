@@ -1,12 +1,50 @@
 package dev.ocs.cli;
 
+import dev.ocs.ExitCode;
+import dev.ocs.Ids;
 import dev.ocs.OcsException;
+import dev.ocs.run.Permissions;
+import dev.ocs.session.Permission;
+import dev.ocs.session.Sessions;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "approve", description = "Not yet implemented.")
+@Command(name = "approve", sortOptions = false,
+        description = {"Answer a session's pending permission request (once, unless --always or --reject).",
+                "Exit 0 answered, 5 nothing pending, 2 several pending and no id or --all."})
 public final class ApproveCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SESSION_ID", description = "The session (ses_…).")
+    String sessionId;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "REQUEST_ID",
+            description = "The request (per_…); may be left out when only one is pending.")
+    String requestId;
+
+    @ArgGroup(exclusive = true)
+    Reply reply = new Reply();
+
+    static final class Reply {
+        @Option(names = "--always", description = "Allow it from now on (the request's 'always' patterns).")
+        boolean always;
+
+        @Option(names = "--reject", description = "Refuse it.")
+        boolean reject;
+    }
+
+    @Option(names = "--message", paramLabel = "TEXT", description = "A note for the model with the answer.")
+    String message;
+
+    @Option(names = "--all", description = "Answer every pending request of the session.")
+    boolean all;
+
     private final Services services;
 
     ApproveCommand(Services services) {
@@ -15,6 +53,61 @@ public final class ApproveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw OcsException.usage("'approve' is not yet implemented");
+        String sid = Ids.session(sessionId);
+        if (requestId != null) {
+            Ids.permission(requestId);
+            if (all) {
+                throw OcsException.usage("give a REQUEST_ID or --all, not both");
+            }
+        }
+        String answer = reply.always ? "always" : reply.reject ? "reject" : "once";
+        Sessions sessions = new Sessions(services.client());
+        sessions.info(sid);
+        List<Permission> pending = sessions.permissions(sid);
+        List<Permission> chosen = new ArrayList<>();
+        if (requestId != null) {
+            pending.stream().filter(p -> requestId.equals(p.id())).forEach(chosen::add);
+            if (chosen.isEmpty()) {
+                throw OcsException.notFound("permission " + requestId + " is not pending for " + sid
+                        + (pending.isEmpty() ? "" : "; pending: " + ids(pending)));
+            }
+        } else if (pending.isEmpty()) {
+            throw OcsException.notFound("no pending permission for " + sid);
+        } else if (pending.size() > 1 && !all) {
+            for (Permission p : pending) {
+                services.err().println("  " + p.id() + "  " + p.permission() + ": " + p.patternText());
+            }
+            throw OcsException.usage(pending.size() + " requests are pending for " + sid
+                    + ": name one (ocs approve " + sid + " per_…) or answer all with --all");
+        } else {
+            chosen.addAll(pending);
+        }
+        Permissions permissions = new Permissions(services.client());
+        List<Map<String, Object>> answered = new ArrayList<>();
+        for (Permission p : chosen) {
+            permissions.reply(p, sid, answer, message);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", p.id());
+            row.put("permission", p.permission());
+            row.put("patterns", p.patterns());
+            row.put("reply", answer);
+            answered.add(row);
+            if (!services.json()) {
+                services.out().println(answer + " " + p.id() + " " + p.permission() + ": " + p.patternText());
+            }
+        }
+        if (services.json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("sessionID", sid);
+            doc.put("answered", answered);
+            Output.json(services.out(), doc);
+        }
+        return ExitCode.OK;
+    }
+
+    private static String ids(List<Permission> ps) {
+        List<String> ids = new ArrayList<>();
+        ps.forEach(p -> ids.add(p.id()));
+        return String.join(", ", ids);
     }
 }

@@ -117,8 +117,13 @@ public final class Services implements AutoCloseable {
 
     /** The diagnosis, with advice that names the ocs command line the user needs (with --url when not default). */
     public Diagnosis diagnosis(String expectModel) {
+        return new Diagnosis(ocsCommand(), expectModel);
+    }
+
+    /** "ocs", with --url when the server is not the default: advice must work when pasted. */
+    public String ocsCommand() {
         String url = connection().displayUrl();
-        return new Diagnosis(url.equals(DEFAULT_URL) ? "ocs" : "ocs --url " + url, expectModel);
+        return url.equals(DEFAULT_URL) ? "ocs" : "ocs --url " + url;
     }
 
     private Connection resolveConnection() {

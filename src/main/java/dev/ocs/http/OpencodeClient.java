@@ -153,6 +153,9 @@ public final class OpencodeClient {
         HttpResponse<InputStream> r = send(method, path, query, body, timeout, "application/json");
         String what = method + " " + path;
         try (InputStream in = r.body()) {
+            if (r.statusCode() == 204) {
+                return null;
+            }
             String type = r.headers().firstValue("content-type").orElse("");
             if (!type.isEmpty() && !type.contains("json")) {
                 String start = new String(in.readNBytes(200), StandardCharsets.UTF_8);

@@ -41,6 +41,7 @@ public final class Diagnosis {
 
     private final String ocs;
     private final String expectModel;
+    private List<String> streamErrors = List.of();
 
     /**
      * @param ocs the command prefix for advice ("ocs", or "ocs --url …" when not the default)
@@ -49,6 +50,12 @@ public final class Diagnosis {
     public Diagnosis(String ocs, String expectModel) {
         this.ocs = ocs;
         this.expectModel = expectModel;
+    }
+
+    /** Errors seen on the event stream (session.error): the only place an unknown model's error shows. */
+    public Diagnosis withStreamErrors(List<String> errors) {
+        this.streamErrors = List.copyOf(errors);
+        return this;
     }
 
     public static boolean isConnectionFailure(String message) {
@@ -225,7 +232,8 @@ public final class Diagnosis {
         out.add(new Finding(NO_REPLY, Severity.ERROR, last.id,
                 "the last prompt got no reply" + (last.model() == null ? "" : " from " + last.model()),
                 "the session is idle and no assistant message follows " + last.id
-                        + (last.model() == null ? "" : "; it asked for " + last.model()),
+                        + (last.model() == null ? "" : "; it asked for " + last.model())
+                        + (streamErrors.isEmpty() ? "" : "; the event stream said: " + String.join("; ", streamErrors)),
                 "an unknown model or provider leaves exactly this, and its error ('Model not found') reaches only "
                         + "the event stream: '" + ocs + " send --wait' or '" + ocs + " watch' shows it; check the "
                         + "model id against the server's providers",

@@ -56,11 +56,25 @@ public final class Sessions {
     }
 
     public Report report(String sid, int last, ReadOptions opt, Diagnosis diagnosis) {
+        return report(sid, last, null, opt, diagnosis);
+    }
+
+    /**
+     * @param after when not null, only the messages newer than this id (opencode's ids sort by time): the
+     *              report of one run in a longer session
+     */
+    public Report report(String sid, int last, String after, ReadOptions opt, Diagnosis diagnosis) {
         SessionInfo info = info(sid);
+        // Status before messages: when it says idle, the messages read next are final.
         Status status = status(sid);
         List<Permission> permissions = permissions(sid);
         List<Message> messages = messages(sid, last, opt);
         boolean partial = last > 0 && messages.size() >= last;
+        if (after != null) {
+            int before = messages.size();
+            messages.removeIf(m -> m.id != null && m.id.compareTo(after) <= 0);
+            partial |= messages.size() < before;
+        }
         return new Report(client.connection().displayUrl(), info, status, messages, permissions,
                 diagnosis.diagnose(info, status, messages, permissions), partial);
     }

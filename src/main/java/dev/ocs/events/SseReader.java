@@ -1,0 +1,106 @@
+package dev.ocs.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocs.http.Json;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads a server-sent event stream: {@code data:} lines up to a blank line make one event. A line longer than
+ * the cap is skipped (counted, not an error), and data that is not a JSON object is skipped too, so one bad
+ * event never ends the stream.
+ */
+public final class SseReader {
+    public static final int LINE_CAP = 16 * 1024 * 1024;
+
+    private final InputStream in;
+    private final int cap;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
+    private final StringBuilder data = new StringBuilder();
+    private int skipped;
+
+    public SseReader(InputStream in) {
+        this(in, LINE_CAP);
+    }
+
+    SseReader(InputStream in, int cap) {
+        this.in = in;
+        this.cap = cap;
+    }
+
+    /** The next event, or null at the end of the stream. */
+    public Event next() throws IOException {
+        while (true) {
+            String l = readLine();
+            if (l == null) {
+                return data.length() > 0 ? flush() : null;
+            }
+            if (l.isEmpty()) {
+                if (data.length() > 0) {
+                    Event e = flush();
+                    if (e != null) {
+                        return e;
+                    }
+                }
+            } else if (l.startsWith("data:")) {
+                if (data.length() > 0) {
+                    data.append('\n');
+                }
+                data.append(l, l.startsWith("data: ") ? 6 : 5, l.length());
+            }
+            // Comments (":…"), "event:", "id:" and "retry:" lines carry nothing ocs needs.
+        }
+    }
+
+    /** Events dropped because they were too long or not JSON. */
+    public int skipped() {
+        return skipped;
+    }
+
+    private Event flush() {
+        String text = data.toString();
+        data.setLength(0);
+        try {
+            JsonNode n = Json.MAPPER.readTree(text);
+            if (n != null && n.isObject()) {
+                return Event.from(n);
+            }
+        } catch (IOException | RuntimeException e) {
+            // counted below
+        }
+        skipped++;
+        return null;
+    }
+
+    private String readLine() throws IOException {
+        line.reset();
+        boolean over = false;
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                break;
+            }
+            if (line.size() < cap) {
+                line.write(b);
+            } else {
+                over = true;
+            }
+        }
+        if (b == -1 && line.size() == 0 && !over) {
+            return null;
+        }
+        if (over) {
+            skipped++;
+            return "";
+        }
+        int n = line.size();
+        byte[] bytes = line.toByteArray();
+        if (n > 0 && bytes[n - 1] == '\r') {
+            n--;
+        }
+        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+    }
+}

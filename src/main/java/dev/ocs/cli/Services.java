@@ -110,7 +110,12 @@ public final class Services implements AutoCloseable {
 
     public OpencodeClient client() {
         if (client == null) {
-            client = new OpencodeClient(connection(), options.verbose ? err : null);
+            Connection c = connection();
+            if ("http".equalsIgnoreCase(c.url().getScheme()) && !c.isLoopback()) {
+                err.println("ocs: warning: credentials go to " + c.url().getHost() + " over plain http; anyone on "
+                        + "the network path can read them (use https, or an SSH tunnel to a loopback port)");
+            }
+            client = new OpencodeClient(c, options.verbose ? err : null);
         }
         return client;
     }

@@ -105,7 +105,7 @@ public final class ServerLauncher {
         if (pkg == null) {
             return null;
         }
-        String platform = "opencode-" + os() + "-" + arch();
+        String platform = platformPackage();
         for (Path modules : new Path[] {pkg.resolve("node_modules"), pkg.getParent()}) {
             if (modules == null) {
                 continue;
@@ -127,6 +127,11 @@ public final class ServerLauncher {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The npm package that carries this platform's native binary, e.g. {@code opencode-linux-x64}. */
+    public static String platformPackage() {
+        return "opencode-" + os() + "-" + arch();
     }
 
     private static String os() {

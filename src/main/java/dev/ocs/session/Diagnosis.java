@@ -108,7 +108,8 @@ public final class Diagnosis {
         for (Permission p : permissions) {
             out.add(new Finding(PERMISSION_PENDING, Severity.WARNING, p.messageID(),
                     "waiting on permission to run " + nullToEmpty(p.permission()) + ": " + p.patternText(),
-                    "request " + p.id() + (p.callID() == null ? "" : " for tool call " + p.callID()),
+                    "request " + p.id() + ": " + nullToEmpty(p.permission()) + " " + p.patternText()
+                            + (p.callID() == null ? "" : " (tool call " + p.callID() + ")"),
                     "answer it: '" + ocs + " approve " + sid + " " + p.id() + "' (add --always to allow it from "
                             + "now on, or --reject)",
                     PERMISSION_PENDING + ":" + p.id()));

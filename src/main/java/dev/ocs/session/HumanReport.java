@@ -226,9 +226,8 @@ public final class HumanReport {
                 int room = Math.max(20, WIDTH - indent);
                 String chunk = rest;
                 if (visible(rest) > room && !rest.contains("\u001b")) {
-                    int cut = rest.lastIndexOf(' ', room);
-                    cut = cut <= room / 2 ? room : cut;
-                    chunk = rest.substring(0, cut);
+                    int cut = cutAt(rest, room);
+                    chunk = rest.substring(0, cut).stripTrailing();
                     rest = rest.substring(cut).stripLeading();
                 } else {
                     rest = "";
@@ -237,6 +236,26 @@ public final class HumanReport {
                 first = false;
             } while (!rest.isEmpty());
         }
+    }
+
+    /**
+     * Where to break a line that is too long: at the last space that fits, but never inside a quoted command
+     * ({@code 'ocs …'}), which stays whole so it can be copied: it moves to the next line, or runs past the
+     * width when it is longer than a line.
+     */
+    static int cutAt(String rest, int room) {
+        int cut = rest.lastIndexOf(' ', room);
+        cut = cut <= room / 2 ? room : cut;
+        int open = rest.indexOf("'ocs ");
+        while (open >= 0) {
+            int close = rest.indexOf('\'', open + 1);
+            int end = close < 0 ? rest.length() : close + 1;
+            if (cut > open && cut < end) {
+                return open > 0 ? open : end;
+            }
+            open = rest.indexOf("'ocs ", end);
+        }
+        return cut;
     }
 
     /** Server text may hold terminal escapes; only newlines and tabs pass. */

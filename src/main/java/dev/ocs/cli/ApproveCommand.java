@@ -3,14 +3,19 @@ package dev.ocs.cli;
 import dev.ocs.ExitCode;
 import dev.ocs.Ids;
 import dev.ocs.OcsException;
+import dev.ocs.events.EventFeed;
 import dev.ocs.run.Permissions;
+import dev.ocs.run.Prompts;
 import dev.ocs.session.Permission;
 import dev.ocs.session.Sessions;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +24,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "approve", sortOptions = false,
         description = {"Answer a session's pending permission request (once, unless --always or --reject).",
-                "Exit 0 answered, 5 nothing pending, 2 several pending and no id or --all."})
+                "Exit 0 answered, 5 nothing pending, 2 several pending and no id or --all.",
+                "With --wait, follow the run it resumes and print the answer, as send --wait does."})
 public final class ApproveCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SESSION_ID", description = "The session (ses_…).")
     String sessionId;
@@ -45,6 +51,9 @@ public final class ApproveCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Answer every pending request of the session.")
     boolean all;
 
+    @Mixin
+    WaitOptions waitOptions = new WaitOptions();
+
     private final Services services;
 
     ApproveCommand(Services services) {
@@ -52,8 +61,9 @@ public final class ApproveCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         String sid = Ids.session(sessionId);
+        Duration limit = waitOptions.validate(services.json());
         if (requestId != null) {
             Ids.permission(requestId);
             if (all) {
@@ -82,6 +92,25 @@ public final class ApproveCommand implements Callable<Integer> {
         } else {
             chosen.addAll(pending);
         }
+        if (!waitOptions.waiting()) {
+            List<Map<String, Object>> answered = answer(chosen, sid, answer, services.json() ? null : services.out());
+            if (services.json()) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("sessionID", sid);
+                doc.put("answered", answered);
+                Output.json(services.out(), doc);
+            }
+            return ExitCode.OK;
+        }
+        // Follow the run the answer resumes: the report covers the turn from its user message on.
+        String before = new Prompts(services.client()).turnStart(sid);
+        try (EventFeed feed = new EventFeed(services.client()).start()) {
+            answer(chosen, sid, answer, services.err());
+            return new Follow(services, waitOptions, limit).run(feed, sid, before);
+        }
+    }
+
+    private List<Map<String, Object>> answer(List<Permission> chosen, String sid, String answer, PrintWriter say) {
         Permissions permissions = new Permissions(services.client());
         List<Map<String, Object>> answered = new ArrayList<>();
         for (Permission p : chosen) {
@@ -92,17 +121,11 @@ public final class ApproveCommand implements Callable<Integer> {
             row.put("patterns", p.patterns());
             row.put("reply", answer);
             answered.add(row);
-            if (!services.json()) {
-                services.out().println(answer + " " + p.id() + " " + p.permission() + ": " + p.patternText());
+            if (say != null) {
+                say.println(answer + " " + p.id() + " " + p.permission() + ": " + p.patternText());
             }
         }
-        if (services.json()) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("sessionID", sid);
-            doc.put("answered", answered);
-            Output.json(services.out(), doc);
-        }
-        return ExitCode.OK;
+        return answered;
     }
 
     private static String ids(List<Permission> ps) {

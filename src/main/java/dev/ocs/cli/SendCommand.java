@@ -6,13 +6,9 @@ import dev.ocs.OcsException;
 import dev.ocs.events.EventFeed;
 import dev.ocs.http.OpencodeClient;
 import dev.ocs.run.Prompts;
-import dev.ocs.run.StatusLine;
-import dev.ocs.run.Waiter;
-import dev.ocs.session.Finding;
-import dev.ocs.session.ReadOptions;
-import dev.ocs.session.Report;
 import dev.ocs.session.Sessions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -52,29 +48,8 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--title", paramLabel = "TEXT", description = "Title of the new session.")
     String title;
 
-    @Option(names = "--wait", description = "Wait for the answer and print it.")
-    boolean await;
-
-    @Option(names = "--stream", description = "Print the answer as it is written (implies --wait).")
-    boolean stream;
-
-    @Option(names = "--thinking", description = "With --stream: include reasoning.")
-    boolean thinking;
-
-    @Option(names = "--on-permission", paramLabel = "stop|once|always|reject", defaultValue = "stop",
-            description = "What to do when the run asks a permission (default ${DEFAULT-VALUE}: exit 8).")
-    String onPermission;
-
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",
-            description = "Give up waiting after this long (default ${DEFAULT-VALUE}); the session keeps running.")
-    String timeout;
-
-    @Option(names = "--max-retries", paramLabel = "N", defaultValue = "3",
-            description = "Stop waiting once the server's retry attempt passes N (default ${DEFAULT-VALUE}).")
-    int maxRetries;
-
-    @Option(names = "--full", description = "With --wait --json: texts and tool outputs whole.")
-    boolean full;
+    @Mixin
+    WaitOptions waitOptions = new WaitOptions();
 
     private final Services services;
 
@@ -84,36 +59,25 @@ public final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        boolean wait = await || stream;
         String[] providerModel = splitModel(model);
         if (session != null) {
             Ids.session(session);
         }
-        if (!java.util.List.of("stop", "once", "always", "reject").contains(onPermission)) {
-            throw OcsException.usage("--on-permission must be stop, once, always or reject");
-        }
-        if (maxRetries < 0) {
-            throw OcsException.usage("--max-retries must be 0 or more");
-        }
-        if (stream && services.json()) {
-            throw OcsException.usage("--stream writes the answer as text; use --wait with --json for the report");
-        }
-        Duration limit = Durations.parse("--timeout", timeout);
+        Duration limit = waitOptions.validate(services.json());
         String text = promptText();
 
         OpencodeClient client = services.client();
         Prompts prompts = new Prompts(client);
-        Sessions sessions = new Sessions(client);
         String sid;
         String before = null;
         if (session != null) {
             sid = session;
-            sessions.info(sid);
+            new Sessions(client).info(sid);
             before = prompts.newestMessageId(sid);
         } else {
             sid = prompts.create(title);
         }
-        if (!wait) {
+        if (!waitOptions.waiting()) {
             prompts.send(sid, text, providerModel[0], providerModel[1], agent);
             prompts.confirm(sid, before);
             if (services.json()) {
@@ -123,80 +87,11 @@ public final class SendCommand implements Callable<Integer> {
             }
             return ExitCode.OK;
         }
-
         try (EventFeed feed = new EventFeed(client).start()) {
             prompts.send(sid, text, providerModel[0], providerModel[1], agent);
             services.err().println("session " + sid);
             prompts.confirm(sid, before);
-            StatusLine line = new StatusLine(services.err(), services.errIsTty());
-            Waiter waiter = new Waiter(client, new Waiter.Options(limit, maxRetries, onPermission, stream, thinking,
-                    Duration.ofSeconds(30)), services.out(), line);
-            Thread hook = new Thread(() -> {
-                services.out().flush();
-                services.err().println();
-                services.err().println("ocs: stopped waiting; " + sid + " is still running. Stop it with: "
-                        + services.ocsCommand() + " abort " + sid);
-                services.err().flush();
-            });
-            Runtime.getRuntime().addShutdownHook(hook);
-            Waiter.Outcome outcome;
-            try {
-                outcome = waiter.await(feed, sid);
-            } finally {
-                removeHook(hook);
-            }
-            return finish(sessions, sid, before, outcome, waiter.streamedText(), limit);
-        }
-    }
-
-    private int finish(Sessions sessions, String sid, String before, Waiter.Outcome outcome, boolean streamed,
-                       Duration limit) {
-        ReadOptions opt = new ReadOptions(full || !services.json(), thinking);
-        Report report = sessions.report(sid, 0, before, opt,
-                services.diagnosis(null).withStreamErrors(outcome.sessionErrors()));
-        if (services.json()) {
-            Reports.print(services, report, opt);
-        } else if (!streamed) {
-            String answer = report.finalText();
-            if (answer != null) {
-                services.out().println(answer);
-            }
-        }
-        services.out().flush();
-        if (outcome.end() == Waiter.End.TIMEOUT) {
-            services.err().println("ocs: no end after " + timeout + "; " + sid + " is still running. Stop it with: "
-                    + services.ocsCommand() + " abort " + sid);
-            return ExitCode.TIMEOUT;
-        }
-        if (!services.json()) {
-            for (Finding f : report.findings()) {
-                services.err().println("ocs: " + f.severity().label() + " " + f.code() + ": " + f.summary());
-                if (f.code().equals("permission-pending") || f.code().equals("retrying")) {
-                    services.err().println("     " + f.advice());
-                }
-            }
-            if (!report.findings().isEmpty()) {
-                services.err().println("ocs: details: " + services.ocsCommand() + " inspect " + sid);
-            }
-        }
-        int code = report.exitCode();
-        if (code == ExitCode.OK && outcome.end() == Waiter.End.PERMISSION) {
-            services.err().println("ocs: waiting on permission " + outcome.permission().id() + " ("
-                    + outcome.permission().permission() + ": " + outcome.permission().patternText() + "); answer it: "
-                    + services.ocsCommand() + " approve " + sid + " " + outcome.permission().id());
-            return ExitCode.PERMISSION;
-        }
-        if (code == ExitCode.OK && outcome.end() == Waiter.End.RETRYING) {
-            return ExitCode.FINDING;
-        }
-        return code;
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook is running
+            return new Follow(services, waitOptions, limit).run(feed, sid, before);
         }
     }
 

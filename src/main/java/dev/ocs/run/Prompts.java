@@ -44,6 +44,20 @@ public final class Prompts {
     }
 
     /**
+     * The id of the message just before the newest user message (null when that is the first): messages after
+     * it are the current turn, which a resumed run (an answered permission) adds to.
+     */
+    public String turnStart(String sid) {
+        List<Message> recent = sessions.messages(sid, 200, ReadOptions.DEFAULT);
+        for (int i = recent.size() - 1; i > 0; i--) {
+            if ("user".equals(recent.get(i).role)) {
+                return recent.get(i - 1).id;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Sends the prompt as one text part, exactly as given: Jackson writes the string, so quotes, backslashes,
      * newlines and any Unicode reach the server unchanged.
      */

@@ -160,6 +160,27 @@ class RealSendTest {
     }
 
     @Test
+    void approveWaitFollowsTheResumedRunToItsAnswer() throws IOException {
+        Cli.Result r = cli().run("send", "--wait", "TOOL approve-wait.txt");
+        assertEquals(ExitCode.PERMISSION, r.exitCode(), r.toString());
+        String sid = sessionOf(r);
+        Cli.Result a = cli().run("approve", sid, "--wait");
+        assertEquals(ExitCode.OK, a.exitCode(), a.toString());
+        assertTrue(a.out().startsWith("Tool finished:"), "the answer on stdout: " + a);
+        assertTrue(a.err().contains("once per_"), "what was answered, on stderr: " + a.err());
+        assertEquals("approved\n", Files.readString(RealServer.server().project().resolve("approve-wait.txt")));
+
+        Cli.Result j = cli().run("send", "--wait", "-s", sid, "TOOL approve-json.txt");
+        assertEquals(ExitCode.PERMISSION, j.exitCode(), j.toString());
+        Cli.Result aj = cli().run("approve", sid, "--wait", "--json");
+        assertEquals(ExitCode.OK, aj.exitCode(), aj.toString());
+        JsonNode doc = Json.MAPPER.readTree(aj.out());
+        assertEquals(0, doc.path("findings").size(), aj.out());
+        assertEquals("TOOL approve-json.txt", doc.path("messages").get(0).path("parts").get(0).path("text").asText(),
+                "the report starts at this turn's prompt");
+    }
+
+    @Test
     void onPermissionOnceAnswersAndKeepsWaiting() throws IOException {
         Path marker = RealServer.server().project().resolve("once.txt");
         Cli.Result r = cli().run("send", "--wait", "--on-permission", "once", "TOOL once.txt");

@@ -218,4 +218,46 @@ class DiagnosisTest {
         new Diagnosis("ocs", null).diagnose(info, status, ms, List.of()).forEach(f -> s.add(f.code()));
         return s;
     }
+
+    // Recorded from the bench by RecordCaptures (src/test/resources/captures/recorded).
+
+    @Test
+    void recordedUnknownModelIsNoReply() throws IOException {
+        Report r = report("recorded/unknown-model.messages.json", Status.IDLE, List.of(), null);
+        assertEquals(Set.of(Diagnosis.NO_REPLY), codes(r));
+        assertTrue(r.findings().get(0).summary().contains("no-such-model"), r.findings().toString());
+    }
+
+    @Test
+    void recordedUpstream500IsRetryingWithTheProvidersMessageNotAConnectFailure() throws IOException {
+        List<Message> ms = messages("recorded/upstream-500.messages.json");
+        Status st = Status.of(Json.MAPPER.readTree(Fixtures.read("recorded/upstream-500.status.json")), ms.get(0).sessionID);
+        Report r = report("recorded/upstream-500.messages.json", st, List.of(), null);
+        assertTrue(codes(r).contains(Diagnosis.RETRYING), codes(r).toString());
+        assertFalse(codes(r).contains(Diagnosis.MODEL_CONNECT_FAILED), "the provider answered with its own error");
+        assertTrue(r.findings().stream().anyMatch(f -> f.evidence().contains("stand-in upstream failure")));
+    }
+
+    @Test
+    void recordedApprovedToolRunHasNoFindings() throws IOException {
+        Report r = report("recorded/tool-approved.messages.json", Status.IDLE, List.of(), null);
+        assertEquals(Set.of(), codes(r));
+        assertEquals("Tool finished: (no output)", r.finalText());
+    }
+
+    @Test
+    void recordedRejectedToolIsAToolError() throws IOException {
+        Report r = report("recorded/tool-rejected.messages.json", Status.IDLE, List.of(), null);
+        assertTrue(codes(r).contains(Diagnosis.TOOL_ERROR), codes(r).toString());
+        assertTrue(r.findings().stream().anyMatch(f -> f.evidence().contains("rejected permission")), r.findings().toString());
+    }
+
+    @Test
+    void recordedTwoMegabyteReplyIsTrimmedAndClean() throws IOException {
+        Report r = report("recorded/big-reply.messages.json", Status.IDLE, List.of(), null);
+        assertEquals(Set.of(), codes(r));
+        Part text = r.messages().get(1).parts.stream().filter(p -> "text".equals(p.type)).findFirst().orElseThrow();
+        assertTrue(text.trimmed, "2 MB of text is trimmed by default");
+        assertTrue(text.chars > 2_000_000, "but its full size is known: " + text.chars);
+    }
 }

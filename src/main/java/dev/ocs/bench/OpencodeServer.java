@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -96,8 +95,8 @@ public final class OpencodeServer implements AutoCloseable {
         if (Files.isExecutable(binary)) return binary;
         try {
             Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(dir.resolve(".install.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
+            try (FileChannel ch = FileChannel.open(dir.resolve(".install.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                ch.lock(); // released when the channel closes
                 if (Files.isExecutable(binary)) return binary;
                 progress.println("installing opencode-ai@" + version + " into " + dir + " (npm, once)");
                 progress.flush();

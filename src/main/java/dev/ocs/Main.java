@@ -29,7 +29,25 @@ public final class Main {
         int code = OcsCommand.run(services, args);
         out.flush();
         err.flush();
-        // Exit explicitly: the HTTP client's selector thread would otherwise hold the JVM for a while.
+        stopHttpSelectors();
+        // Exit explicitly: the HTTP client's threads would otherwise hold the JVM for a while.
         Runtime.getRuntime().halt(code);
+    }
+
+    /**
+     * The HTTP client's selector thread sits in a native epoll call, and the JVM's exit waits up to 300 ms for
+     * threads in native code to come back (JDK 17 has no HttpClient.shutdown()). Interrupting it ends its loop.
+     */
+    private static void stopHttpSelectors() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().endsWith("SelectorManager")) {
+                t.interrupt();
+                try {
+                    t.join(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
     }
 }

@@ -180,7 +180,7 @@ public final class OpencodeServer implements AutoCloseable {
 
     /** The project's opencode.json: the stand-in provider, a dead one, bash behind a permission. */
     static String config(String standInBaseUrl, int deadPort) {
-        ObjectNode c = Json.MAPPER.createObjectNode();
+        ObjectNode c = Json.mapper().createObjectNode();
         c.put("$schema", "https://opencode.ai/config.json");
         c.put("model", MODEL);
         c.put("small_model", MODEL);

@@ -88,14 +88,14 @@ public final class StandInModel implements AutoCloseable {
     private void complete(HttpExchange ex) throws IOException {
         try (ex) {
             byte[] raw = ex.getRequestBody().readAllBytes();
-            JsonNode body = Json.MAPPER.readTree(raw);
+            JsonNode body = Json.mapper().readTree(raw);
             if (isTitleRequest(body)) {
                 stream(ex, List.of(content("Stand-in session")), "stop", 20, 3, 0);
                 return;
             }
             requests.add(new String(raw, StandardCharsets.UTF_8));
             JsonNode messages = body.path("messages");
-            JsonNode last = messages.isArray() && messages.size() > 0 ? messages.get(messages.size() - 1) : Json.MAPPER.nullNode();
+            JsonNode last = messages.isArray() && messages.size() > 0 ? messages.get(messages.size() - 1) : Json.mapper().nullNode();
             String prompt = lastUserText(messages);
             String word = firstWord(prompt);
             int input = Math.max(1, raw.length / 4);
@@ -158,7 +158,7 @@ public final class StandInModel implements AutoCloseable {
     }
 
     private static ObjectNode delta() {
-        ObjectNode chunk = Json.MAPPER.createObjectNode();
+        ObjectNode chunk = Json.mapper().createObjectNode();
         chunk.put("id", "chatcmpl-standin").put("object", "chat.completion.chunk").put("model", "mock-model");
         ObjectNode choice = chunk.putArray("choices").addObject();
         choice.put("index", 0);
@@ -216,7 +216,7 @@ public final class StandInModel implements AutoCloseable {
         call.put("index", 0).put("id", "call_standin_1").put("type", "function");
         call.putObject("function").put("name", "bash").put("arguments", "");
         out.add(first);
-        String args = Json.MAPPER.createObjectNode().put("command", command)
+        String args = Json.mapper().createObjectNode().put("command", command)
                 .put("description", "Write a marker file").toString();
         int half = args.length() / 2;
         for (String piece : new String[] {args.substring(0, half), args.substring(half)}) {

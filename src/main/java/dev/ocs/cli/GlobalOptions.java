@@ -11,6 +11,10 @@ import java.nio.file.Path;
  * inject an environment without touching the process's.
  */
 public final class GlobalOptions {
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, order = 1,
+            description = "Show this help and exit.")
+    boolean help;
+
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL", order = 100,
             description = "Server URL (env OCS_URL, default " + Services.DEFAULT_URL + ").")
     String url;

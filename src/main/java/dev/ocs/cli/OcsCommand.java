@@ -5,24 +5,53 @@ import dev.ocs.OcsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
-@Command(name = "ocs", mixinStandardHelpOptions = true, versionProvider = OcsCommand.Version.class,
+@Command(name = "ocs", versionProvider = OcsCommand.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Inspect, drive and debug sessions of an OpenCode server (opencode serve).",
-        subcommands = {InspectCommand.class, SendCommand.class, AbortCommand.class, ApproveCommand.class,
-                ServeCheckCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0 ok   1 failure found or run failed   2 usage   3 server unreachable",
                 "  4 credentials rejected   5 not found   6 server error or unreadable answer",
                 "  7 timed out   8 waiting on a permission   130 interrupted"})
 public final class OcsCommand implements Runnable {
+    /** The subcommands, in the order help lists them. Only the one a call names is built (see commandLine). */
+    static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("inspect", InspectCommand.class);
+        COMMANDS.put("send", SendCommand.class);
+        COMMANDS.put("abort", AbortCommand.class);
+        COMMANDS.put("approve", ApproveCommand.class);
+        COMMANDS.put("serve-check", ServeCheckCommand.class);
+        COMMANDS.put("help", HelpCommand.class);
+    }
+
+    /** Commands that need the whole tree to do their job. */
+    private static final Set<String> NEED_ALL = Set.of("help");
+
+    /** Global options that take a value: their value is never a command name. */
+    private static final Set<String> GLOBAL_WITH_VALUE = Set.of("--url", "-u", "--username", "--password-file",
+            "-p", "--password", "--dir", "--request-timeout");
+
     @Mixin
     GlobalOptions globals;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, order = 2, description = "Print the version and exit.")
+    boolean version;
 
     private final Services services;
 
@@ -32,12 +61,22 @@ public final class OcsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "missing command");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
 
-    /** The one way to build the command line, used by main and by the tests. */
-    public static CommandLine commandLine(Services services) {
+    /**
+     * The one way to build the command line, used by main and by the tests. Building a command's model costs
+     * reflection over its options, so only the command that {@code args} names is added; with none (or for
+     * help) all of them are, so usage and errors list them all.
+     */
+    public static CommandLine commandLine(Services services, String... args) {
         CommandLine cl = new CommandLine(OcsCommand.class, new Factory(services));
+        String named = named(args);
+        for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) {
+            if (named == null || NEED_ALL.contains(named) || named.equals(c.getKey())) {
+                cl.addSubcommand(c.getKey(), c.getValue());
+            }
+        }
         OcsCommand root = cl.getCommand();
         services.options(root.globals);
         cl.setOut(services.out());
@@ -51,10 +90,27 @@ public final class OcsCommand implements Runnable {
 
     public static int run(Services services, String... args) {
         try {
-            return commandLine(services).execute(args);
+            return commandLine(services, args).execute(args);
         } finally {
             services.close();
         }
+    }
+
+    /** The command a call names: the first argument that is a command name and not an option's value. */
+    static String named(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return null;
+            }
+            if (COMMANDS.containsKey(a)) {
+                return a;
+            }
+            if (GLOBAL_WITH_VALUE.contains(a)) {
+                i++;
+            }
+        }
+        return null;
     }
 
     static String property(String key) {

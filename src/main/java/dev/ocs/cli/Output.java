@@ -17,7 +17,8 @@ final class Output {
     static void json(PrintWriter out, Object doc) {
         try {
             JsonGenerator g = generator(out);
-            Json.MAPPER.writeValue(g, doc);
+            Json.write(g, doc);
+            g.flush();
             out.println();
             out.flush();
         } catch (IOException e) {
@@ -26,7 +27,7 @@ final class Output {
     }
 
     static JsonGenerator generator(PrintWriter out) throws IOException {
-        JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out);
+        JsonGenerator g = Json.FACTORY.createGenerator(out);
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
                 .withSeparators(Separators.createDefaultInstance()

@@ -64,7 +64,7 @@ public final class SseReader {
         String text = data.toString();
         data.setLength(0);
         try {
-            JsonNode n = Json.MAPPER.readTree(text);
+            JsonNode n = Json.tree(text);
             if (n != null && n.isObject()) {
                 return Event.from(n);
             }

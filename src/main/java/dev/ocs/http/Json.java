@@ -1,20 +1,191 @@
 package dev.ocs.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The one tolerant ObjectMapper: unknown fields are ignored, the server adds them often. */
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * JSON for ocs. The commands read and write trees through {@link #FACTORY} (jackson-core) and the small tree
+ * reader and writer here; the databind {@link ObjectMapper} costs tens of milliseconds to set up in a fresh
+ * JVM, so it is made only when something asks for {@link #mapper()} (tests, the bench).
+ */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+    /** Strings of any length (a tool output can be many MB); nesting capped so hostile input cannot recurse deep. */
+    public static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxStringLength(Integer.MAX_VALUE)
                     .maxNestingDepth(2_000)
                     .build())
-            .build())
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .build();
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private static final class Holder {
+        static final ObjectMapper MAPPER = new ObjectMapper(FACTORY)
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
+
+    /** The one tolerant ObjectMapper (unknown fields ignored), made on first use. */
+    public static ObjectMapper mapper() {
+        return Holder.MAPPER;
+    }
+
+    /** Reads the value the parser is on (its current token) as a tree, leaving the parser on its last token. */
+    public static JsonNode tree(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == null) {
+            t = p.nextToken();
+            if (t == null) {
+                return null;
+            }
+        }
+        switch (t) {
+            case START_OBJECT: {
+                ObjectNode o = NODES.objectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    o.set(name, tree(p));
+                }
+                return o;
+            }
+            case START_ARRAY: {
+                ArrayNode a = NODES.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    if (p.currentToken() == null) {
+                        throw new JsonParseException(p, "unexpected end of input in an array");
+                    }
+                    a.add(tree(p));
+                }
+                return a;
+            }
+            case VALUE_STRING:
+                return NODES.textNode(p.getText());
+            case VALUE_NUMBER_INT:
+                switch (p.getNumberType()) {
+                    case INT: return NODES.numberNode(p.getIntValue());
+                    case LONG: return NODES.numberNode(p.getLongValue());
+                    default: return NODES.numberNode(p.getBigIntegerValue());
+                }
+            case VALUE_NUMBER_FLOAT:
+                return NODES.numberNode(p.getDoubleValue());
+            case VALUE_TRUE:
+                return NODES.booleanNode(true);
+            case VALUE_FALSE:
+                return NODES.booleanNode(false);
+            case VALUE_NULL:
+                return NODES.nullNode();
+            default:
+                throw new JsonParseException(p, "unexpected " + t);
+        }
+    }
+
+    /** A whole document as a tree (null for an empty one). Trailing content is an error. */
+    public static JsonNode tree(byte[] json) throws IOException {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            return whole(p);
+        }
+    }
+
+    public static JsonNode tree(String json) throws IOException {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            return whole(p);
+        }
+    }
+
+    private static JsonNode whole(JsonParser p) throws IOException {
+        JsonNode n = tree(p);
+        if (n != null && p.nextToken() != null) {
+            throw new JsonParseException(p, "unexpected content after the value");
+        }
+        return n;
+    }
+
+    /** Writes maps, lists, trees, strings, numbers, booleans and null. */
+    public static void write(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof JsonNode n) {
+            writeNode(g, n);
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof Iterable<?> it) {
+            g.writeStartArray();
+            for (Object o : it) {
+                write(g, o);
+            }
+            g.writeEndArray();
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof Number n) {
+            g.writeNumber(n.doubleValue());
+        } else {
+            g.writeString(v.toString());
+        }
+    }
+
+    private static void writeNode(JsonGenerator g, JsonNode n) throws IOException {
+        if (n.isObject()) {
+            g.writeStartObject();
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                g.writeFieldName(e.getKey());
+                writeNode(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (n.isArray()) {
+            g.writeStartArray();
+            for (JsonNode e : n) {
+                writeNode(g, e);
+            }
+            g.writeEndArray();
+        } else if (n.isTextual()) {
+            g.writeString(n.textValue());
+        } else if (n.isBoolean()) {
+            g.writeBoolean(n.booleanValue());
+        } else if (n.isIntegralNumber()) {
+            if (n.isBigInteger()) {
+                g.writeNumber(n.bigIntegerValue());
+            } else {
+                g.writeNumber(n.longValue());
+            }
+        } else if (n.isNumber()) {
+            g.writeNumber(n.doubleValue());
+        } else {
+            g.writeNull();
+        }
+    }
+
+    /** A value as compact JSON bytes (request bodies). */
+    public static byte[] bytes(Object v) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            write(g, v);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 
     private Json() {}
 

@@ -117,7 +117,7 @@ public final class OpencodeClient {
     }
 
     public JsonNode get(String path, Map<String, String> query) {
-        return read("GET", path, query, null, null, p -> Json.MAPPER.readTree(p));
+        return read("GET", path, query, null, null, Json::tree);
     }
 
     /** GET, then read the body with a streaming parser: large bodies are never held whole. */
@@ -126,12 +126,12 @@ public final class OpencodeClient {
     }
 
     public JsonNode post(String path, Map<String, String> query, Object body) {
-        return read("POST", path, query, body, null, p -> Json.MAPPER.readTree(p));
+        return read("POST", path, query, body, null, Json::tree);
     }
 
     /** Like {@link #get} but with its own time limit (health polls of a server that is starting). */
     public JsonNode getWithin(String path, Duration timeout) {
-        return read("GET", path, null, null, timeout, p -> Json.MAPPER.readTree(p));
+        return read("GET", path, null, null, timeout, Json::tree);
     }
 
     /**
@@ -163,7 +163,7 @@ public final class OpencodeClient {
                         + type.split(";")[0] + " (" + oneLine(start, 60) + "); is " + conn.displayUrl()
                         + " an opencode server?");
             }
-            try (JsonParser p = Json.MAPPER.createParser(in)) {
+            try (JsonParser p = Json.FACTORY.createParser(in)) {
                 if (p.nextToken() == null) {
                     throw new OcsException(ExitCode.SERVER_ERROR, "empty answer from " + what + " on "
                             + conn.displayUrl());
@@ -190,11 +190,7 @@ public final class OpencodeClient {
                 .header("Accept", accept);
         byte[] bytes = null;
         if (body != null) {
-            try {
-                bytes = Json.MAPPER.writeValueAsBytes(body);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            bytes = Json.bytes(body);
             rb.header("Content-Type", "application/json");
             rb.method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
         } else {
@@ -264,7 +260,7 @@ public final class OpencodeClient {
         String name = null;
         String message = null;
         try {
-            JsonNode n = Json.MAPPER.readTree(body);
+            JsonNode n = Json.tree(body);
             if (n != null && n.isObject()) {
                 name = Json.text(n, "name") != null ? Json.text(n, "name") : Json.text(n, "_tag");
                 message = Json.text(n, "message");

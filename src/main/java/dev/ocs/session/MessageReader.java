@@ -43,13 +43,13 @@ public final class MessageReader {
             String field = p.currentName();
             JsonToken t = p.nextToken();
             if (field.equals("info") && t == JsonToken.START_OBJECT) {
-                m.info(Json.MAPPER.readTree(p));
+                m.info(Json.tree(p));
             } else if (field.equals("parts") && t == JsonToken.START_ARRAY) {
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     if (p.currentToken() == null) {
                         throw new OcsException(ExitCode.SERVER_ERROR, "a message's parts ended early");
                     }
-                    JsonNode part = Json.MAPPER.readTree(p);
+                    JsonNode part = Json.tree(p);
                     m.parts.add(Part.from(part, opt));
                 }
             } else {

@@ -8,6 +8,10 @@ import dev.ocs.http.OpencodeClient;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /** Reads what a report needs from the server, and turns "not found" into a sentence about the session. */
 public final class Sessions {
@@ -64,10 +68,13 @@ public final class Sessions {
      *              report of one run in a longer session
      */
     public Report report(String sid, int last, String after, ReadOptions opt, Diagnosis diagnosis) {
+        // Three small reads at once (a cold JVM spends tens of ms on each), then the messages.
+        CompletableFuture<Status> statusRead = CompletableFuture.supplyAsync(() -> status(sid), READS);
+        CompletableFuture<List<Permission>> permissionsRead = CompletableFuture.supplyAsync(() -> permissions(sid), READS);
         SessionInfo info = info(sid);
         // Status before messages: when it says idle, the messages read next are final.
-        Status status = status(sid);
-        List<Permission> permissions = permissions(sid);
+        Status status = join(statusRead);
+        List<Permission> permissions = join(permissionsRead);
         List<Message> messages = messages(sid, last, opt);
         boolean partial = last > 0 && messages.size() >= last;
         if (after != null) {
@@ -77,6 +84,23 @@ public final class Sessions {
         }
         return new Report(client.connection().displayUrl(), info, status, messages, permissions,
                 diagnosis.diagnose(info, status, messages, permissions), partial);
+    }
+
+    private static final Executor READS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ocs-read");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     private OcsException notFound(String sid, ApiException e) {

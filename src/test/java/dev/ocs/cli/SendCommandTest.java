@@ -57,7 +57,7 @@ class SendCommandTest {
     }
 
     JsonNode promptBody() throws IOException {
-        return Json.MAPPER.readTree(wm.findAll(postRequestedFor(urlPathEqualTo("/session/" + SID + "/prompt_async")))
+        return Json.mapper().readTree(wm.findAll(postRequestedFor(urlPathEqualTo("/session/" + SID + "/prompt_async")))
                 .get(0).getBodyAsString());
     }
 
@@ -90,7 +90,7 @@ class SendCommandTest {
         r = cli().run("send", "--json", "-f", f.toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(TRICKY, promptBody().at("/parts/0/text").asText());
-        assertEquals(SID, Json.MAPPER.readTree(r.out()).get("sessionID").asText());
+        assertEquals(SID, Json.mapper().readTree(r.out()).get("sessionID").asText());
     }
 
     @Test

@@ -54,7 +54,7 @@ class RealInspectTest {
         Cli.Result j = cli().run(json);
         assertEquals(h.exitCode(), j.exitCode(), "the same exit code with and without --json\n" + h + "\n" + j);
         assertFalse(h.err().contains("\tat "), h.toString());
-        JsonNode doc = Json.MAPPER.readTree(j.out());
+        JsonNode doc = Json.mapper().readTree(j.out());
         assertEquals(sid, doc.path("session").path("id").asText());
         return new Inspected(h, j, doc);
     }

@@ -45,7 +45,7 @@ class RealSendTest {
     static List<String> promptsReceived(String marker) throws IOException {
         List<String> found = new ArrayList<>();
         for (String raw : RealServer.model().requests()) {
-            JsonNode body = Json.MAPPER.readTree(raw);
+            JsonNode body = Json.mapper().readTree(raw);
             for (JsonNode m : body.path("messages")) {
                 if (!"user".equals(m.path("role").asText())) continue;
                 JsonNode content = m.path("content");
@@ -99,7 +99,7 @@ class RealSendTest {
 
         Cli.Result j = cli().run("send", "--wait", "--json", "-s", sid, "again");
         assertEquals(ExitCode.OK, j.exitCode(), j.toString());
-        JsonNode doc = Json.MAPPER.readTree(j.out());
+        JsonNode doc = Json.mapper().readTree(j.out());
         assertEquals(sid, doc.path("session").path("id").asText());
         assertEquals(0, doc.path("findings").size(), j.out());
         JsonNode messages = doc.path("messages");
@@ -174,7 +174,7 @@ class RealSendTest {
         assertEquals(ExitCode.PERMISSION, j.exitCode(), j.toString());
         Cli.Result aj = cli().run("approve", sid, "--wait", "--json");
         assertEquals(ExitCode.OK, aj.exitCode(), aj.toString());
-        JsonNode doc = Json.MAPPER.readTree(aj.out());
+        JsonNode doc = Json.mapper().readTree(aj.out());
         assertEquals(0, doc.path("findings").size(), aj.out());
         assertEquals("TOOL approve-json.txt", doc.path("messages").get(0).path("parts").get(0).path("text").asText(),
                 "the report starts at this turn's prompt");
@@ -200,7 +200,7 @@ class RealSendTest {
         assertEquals(ExitCode.OK, a.exitCode(), a.toString());
         assertTrue(a.out().contains("aborted " + sid + " (was busy, now idle)"), a.out());
         assertTrue(a.out().contains("MessageAbortedError"), a.out());
-        JsonNode doc = Json.MAPPER.readTree(cli().run("inspect", sid, "--json").out());
+        JsonNode doc = Json.mapper().readTree(cli().run("inspect", sid, "--json").out());
         assertTrue(doc.path("findings").toString().contains("MessageAbortedError"), doc.path("findings").toString());
 
         Cli.Result idle = cli().run("abort", sid);

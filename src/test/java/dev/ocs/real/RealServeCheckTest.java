@@ -29,7 +29,7 @@ class RealServeCheckTest {
         assertEquals(ExitCode.OK, r.exitCode(), r.toString());
         assertEquals("up " + s.url() + " (opencode " + OpencodeServer.pinnedVersion() + ")\n", r.out());
         Cli.Result j = cli().run("serve-check", "--json");
-        JsonNode doc = Json.MAPPER.readTree(j.out());
+        JsonNode doc = Json.mapper().readTree(j.out());
         assertTrue(doc.path("up").asBoolean());
         assertTrue(doc.path("authOk").asBoolean());
         assertEquals(OpencodeServer.pinnedVersion(), doc.path("version").asText());
@@ -82,7 +82,7 @@ class RealServeCheckTest {
             Cli.Result r = cli.run("serve-check", "--start", "--wait", "90", "--log", log.toString(),
                     "--opencode-bin", bin.toString(), "--dir", project.toString(), "--json");
             assertEquals(ExitCode.OK, r.exitCode(), r.toString() + "\nlog:\n" + (Files.exists(log) ? Files.readString(log) : ""));
-            JsonNode doc = Json.MAPPER.readTree(r.out());
+            JsonNode doc = Json.mapper().readTree(r.out());
             pid = doc.path("pid").asLong();
             assertTrue(doc.path("started").asBoolean() && doc.path("up").asBoolean() && doc.path("authOk").asBoolean(), r.out());
             assertEquals(log.toString(), doc.path("log").asText());

@@ -63,12 +63,12 @@ public final class RealServer {
     }
 
     static String createSession() {
-        return Json.text(api().post("/session", null, Json.MAPPER.createObjectNode()), "id");
+        return Json.text(api().post("/session", null, Json.mapper().createObjectNode()), "id");
     }
 
     /** Sends a prompt the way any client would (not through ocs), to set up a situation for ocs to inspect. */
     static void prompt(String sid, String text, String model) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode body = Json.mapper().createObjectNode();
         if (model != null) {
             int slash = model.indexOf('/');
             body.putObject("model").put("providerID", model.substring(0, slash)).put("modelID", model.substring(slash + 1));
@@ -153,7 +153,7 @@ public final class RealServer {
     }
 
     static void abort(String sid) {
-        api().post(OpencodeClient.path("session", sid, "abort"), null, Json.MAPPER.createObjectNode());
+        api().post(OpencodeClient.path("session", sid, "abort"), null, Json.mapper().createObjectNode());
     }
 
     static void sleep(long ms) {

@@ -45,14 +45,14 @@ class RecordCaptures {
         String tool = RealServer.session("TOOL recorded.txt", null);
         String pid = RealServer.awaitPermission(tool).path("id").asText();
         RealServer.api().post(OpencodeClient.path("permission", pid, "reply"), null,
-                Json.MAPPER.createObjectNode().put("reply", "once"));
+                Json.mapper().createObjectNode().put("reply", "once"));
         RealServer.awaitMessages(tool, 3);
         messages("tool-approved", tool);
 
         String rejected = RealServer.session("TOOL rejected.txt", null);
         String rid = RealServer.awaitPermission(rejected).path("id").asText();
         RealServer.api().post(OpencodeClient.path("permission", rid, "reply"), null,
-                Json.MAPPER.createObjectNode().put("reply", "reject"));
+                Json.mapper().createObjectNode().put("reply", "reject"));
         RealServer.awaitSettled(rejected);
         messages("tool-rejected", rejected);
 

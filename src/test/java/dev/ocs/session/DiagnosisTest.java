@@ -22,7 +22,7 @@ class DiagnosisTest {
     static final Status BUSY = new Status("busy", null, null, null);
 
     static List<Message> messages(String fixture) throws IOException {
-        try (JsonParser p = Json.MAPPER.createParser(Fixtures.read(fixture))) {
+        try (JsonParser p = Json.mapper().createParser(Fixtures.read(fixture))) {
             p.nextToken();
             return MessageReader.read(p, ReadOptions.DEFAULT);
         }
@@ -42,7 +42,7 @@ class DiagnosisTest {
     }
 
     static Status recordedStatus(String sid) throws IOException {
-        return Status.of(Json.MAPPER.readTree(Fixtures.read("session-status.json")), sid);
+        return Status.of(Json.mapper().readTree(Fixtures.read("session-status.json")), sid);
     }
 
     @Test
@@ -80,7 +80,7 @@ class DiagnosisTest {
     @Test
     void pendingPermissionAloneExits8WithTheApproveCommand() throws IOException {
         String sid = "ses_df604f802ffeoZehXyKiLM7Gzy";
-        JsonNode list = Json.MAPPER.readTree(Fixtures.read("permission-list.json"));
+        JsonNode list = Json.mapper().readTree(Fixtures.read("permission-list.json"));
         Report r = report("permission-pending.messages.json", recordedStatus(sid), Permission.listFrom(list), null);
         assertEquals(Set.of(Diagnosis.PERMISSION_PENDING), codes(r), "a running tool waiting on permission is "
                 + "neither zero-tokens nor a connect failure");
@@ -197,7 +197,7 @@ class DiagnosisTest {
         Part tool = read(json).get(0).parts.get(1);
         assertEquals(ReadOptions.OUTPUT_LIMIT, tool.output.length());
         assertEquals("ls", tool.input);
-        try (JsonParser p = Json.MAPPER.createParser(json)) {
+        try (JsonParser p = Json.mapper().createParser(json)) {
             p.nextToken();
             Part full = MessageReader.read(p, new ReadOptions(true, false)).get(0).parts.get(0);
             assertEquals(big, full.text);
@@ -206,7 +206,7 @@ class DiagnosisTest {
     }
 
     static List<Message> read(String json) throws IOException {
-        try (JsonParser p = Json.MAPPER.createParser(json)) {
+        try (JsonParser p = Json.mapper().createParser(json)) {
             p.nextToken();
             return MessageReader.read(p, ReadOptions.DEFAULT);
         }
@@ -231,7 +231,7 @@ class DiagnosisTest {
     @Test
     void recordedUpstream500IsRetryingWithTheProvidersMessageNotAConnectFailure() throws IOException {
         List<Message> ms = messages("recorded/upstream-500.messages.json");
-        Status st = Status.of(Json.MAPPER.readTree(Fixtures.read("recorded/upstream-500.status.json")), ms.get(0).sessionID);
+        Status st = Status.of(Json.mapper().readTree(Fixtures.read("recorded/upstream-500.status.json")), ms.get(0).sessionID);
         Report r = report("recorded/upstream-500.messages.json", st, List.of(), null);
         assertTrue(codes(r).contains(Diagnosis.RETRYING), codes(r).toString());
         assertFalse(codes(r).contains(Diagnosis.MODEL_CONNECT_FAILED), "the provider answered with its own error");

@@ -1,0 +1,54 @@
+package dev.ocs.bench;
+
+import dev.ocs.cli.OcsCommand;
+import dev.ocs.cli.Services;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training run behind the launcher's class-data archive ({@code scripts/ocs}): the commands a small call
+ * makes (serve-check, inspect, inspect --json, help, a not-found error), run in-process against a
+ * {@link SessionServer} serving a generated session, so the JVM records the classes they load. Needs no
+ * opencode server; prints nothing.
+ */
+public final class Train {
+    private Train() {}
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Files.createTempDirectory("ocs-train-");
+        Path session = dir.resolve("ses_train.messages.json");
+        try (SessionServer server = new SessionServer("train")) {
+            SessionServer.generate(session, "ses_train", 24);
+            server.add("ses_train", session);
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put("OCS_URL", server.url());
+            env.put("OPENCODE_SERVER_PASSWORD", "train");
+            List<String[]> calls = List.of(
+                    new String[] {"serve-check"},
+                    new String[] {"serve-check", "--json"},
+                    new String[] {"inspect", "ses_train"},
+                    new String[] {"inspect", "ses_train", "--json"},
+                    new String[] {"inspect", "ses_train", "--last", "2"},
+                    new String[] {"inspect", "ses_nosuchsession"},
+                    new String[] {"--help"},
+                    new String[] {"send", "--help"});
+            for (String[] call : calls) {
+                PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+                Services s = new Services(env, sink, sink, new ByteArrayInputStream(new byte[0]), false, false);
+                OcsCommand.run(s, call);
+            }
+        } finally {
+            Files.deleteIfExists(session);
+            Files.deleteIfExists(dir);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.ocs.launcher;
+
+import dev.ocs.bench.SessionServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The launcher, scripts/ocs, run as a user runs it (after the jar is built): the same output with its class
+ * archive off, not yet made, made, corrupted, and on another JDK; through a symlink, from another directory.
+ */
+class LauncherIT {
+    static final Path ROOT = Path.of(System.getProperty("ocs.root", ".")).toAbsolutePath();
+    static final Path LAUNCHER = ROOT.resolve("scripts/ocs");
+    static SessionServer server;
+    static Path session;
+
+    @BeforeAll
+    static void serve() throws IOException {
+        session = Files.createTempFile("ses_launcher", ".messages.json");
+        SessionServer.generate(session, "ses_launcher", 30);
+        server = new SessionServer("launcher-pw");
+        server.add("ses_launcher", session);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        server.close();
+        Files.deleteIfExists(session);
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(Path launcher, Path cwd, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+        pb.environment().put("OCS_URL", server.url());
+        pb.environment().put("OPENCODE_SERVER_PASSWORD", "launcher-pw");
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("ocs-out", ".txt");
+        Path err = Files.createTempFile("ocs-err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("the launcher did not finish: " + cmd);
+        }
+        Run r = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    static List<Path> archives(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("ocs-jdk\\d+-.*\\.(jsa|aot)")).toList();
+        }
+    }
+
+    static void awaitArchive(Path dir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> s = Files.list(dir)) {
+                boolean training = s.anyMatch(p -> p.getFileName().toString().endsWith(".training"));
+                if (!training && !archives(dir).isEmpty()) return;
+            }
+            Thread.sleep(200);
+        }
+        fail("no class archive made in " + dir + " within 120 s");
+    }
+
+    void sameOutputInEveryArchiveState(Map<String, String> jdk, Path dir) throws Exception {
+        Map<String, String> off = new java.util.HashMap<>(jdk);
+        off.put("OCS_CLASS_ARCHIVE", "off");
+        Map<String, String> on = new java.util.HashMap<>(jdk);
+        on.put("OCS_ARCHIVE_DIR", dir.toString());
+        String[] inspect = {"inspect", "ses_launcher", "--json"};
+        Run plain = run(LAUNCHER, ROOT, off, inspect);
+        assertEquals(0, plain.code(), plain.toString());
+        assertTrue(plain.out().contains("\"id\": \"ses_launcher\""), plain.out());
+
+        Run first = run(LAUNCHER, ROOT, on, inspect);           // no archive yet: runs without, makes one aside
+        assertEquals(plain, first, "first run, archive being made");
+        awaitArchive(dir);
+        Run archived = run(LAUNCHER, ROOT, on, inspect);
+        assertEquals(plain, archived, "with the archive");
+
+        for (Path a : archives(dir)) {                           // a damaged archive: the JVM ignores it
+            a.toFile().setWritable(true);
+            Files.write(a, "not an archive".getBytes(StandardCharsets.US_ASCII));
+        }
+        Run damaged = run(LAUNCHER, ROOT, on, inspect);
+        assertEquals(plain.code(), damaged.code(), damaged.toString());
+        assertEquals(plain.out(), damaged.out(), "stdout unchanged with a damaged archive");
+
+        Run missing = run(LAUNCHER, ROOT, on, "inspect", "ses_doesnotexist");
+        assertEquals(5, missing.code(), missing.toString());
+        assertEquals("", missing.out());
+    }
+
+    @Test
+    void defaultJdkSameOutputWithTheArchiveOffMissingMadeAndDamaged(@TempDir Path dir) throws Exception {
+        sameOutputInEveryArchiveState(Map.of(), dir);
+        assertTrue(archives(dir).stream().allMatch(p -> p.getFileName().toString().endsWith(".jsa")
+                || p.getFileName().toString().endsWith(".aot")), archives(dir).toString());
+    }
+
+    @Test
+    void jdk25GetsItsOwnAotCache(@TempDir Path dir) throws Exception {
+        Path jdk = Stream.of(System.getenv("JAVA25_HOME"), "/usr/lib/jvm/temurin-25-jdk-amd64")
+                .filter(p -> p != null && Files.isExecutable(Path.of(p, "bin", "java"))).map(Path::of).findFirst()
+                .orElseThrow(() -> new AssertionError("no JDK 25 found: set JAVA25_HOME to run the launcher on it"));
+        sameOutputInEveryArchiveState(Map.of("JAVA_HOME", jdk.toString()), dir);
+        assertTrue(archives(dir).stream().allMatch(p -> p.getFileName().toString().matches("ocs-jdk25-.*\\.aot")),
+                "an AOT cache for JDK 25: " + archives(dir));
+    }
+
+    @Test
+    void worksThroughASymlinkFromAnyDirectory(@TempDir Path tmp) throws Exception {
+        Path link = tmp.resolve("bin/ocs");
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, LAUNCHER);
+        Run r = run(link, tmp, Map.of("OCS_CLASS_ARCHIVE", "off"), "serve-check");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("up " + server.url() + " (opencode " + SessionServer.VERSION + ")\n", r.out());
+        Run v = run(link, tmp, Map.of("JAVA_OPTS", "-Dx=1"), "--version");
+        assertFalse(v.out().isEmpty(), v.toString());
+    }
+}

@@ -102,7 +102,7 @@ public final class HumanReport {
         if (m.isAssistant()) {
             facts.add("finish " + (m.finish == null ? "none" : m.finish));
             if (m.durationMs() != null) {
-                facts.add(String.format(Locale.ROOT, "%.1f s", m.durationMs() / 1000.0));
+                facts.add(fixed(m.durationMs() / 1000.0, 1) + " s");
             } else if (m.error == null) {
                 facts.add("not completed");
             }
@@ -275,8 +275,11 @@ public final class HumanReport {
         return sb == null ? text : sb.toString();
     }
 
+    private static final java.util.regex.Pattern SGR = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*m");
+
+    /** Length on screen: colour codes take no room. */
     private static int visible(String s) {
-        return s.replaceAll("\u001b\\[[0-9;]*m", "").length();
+        return s.indexOf('\u001b') < 0 ? s.length() : SGR.matcher(s).replaceAll("").length();
     }
 
     static String tokens(Tokens t) {
@@ -285,7 +288,18 @@ public final class HumanReport {
     }
 
     private static String money(double cost) {
-        return String.format(Locale.ROOT, "$%.4f", cost);
+        return "$" + fixed(cost, 4);
+    }
+
+    /** {@code value} with {@code decimals} digits after the point (String.format is slow on long reports). */
+    static String fixed(double value, int decimals) {
+        long scale = decimals == 1 ? 10 : 10_000;
+        if (Double.isNaN(value) || Double.isInfinite(value) || Math.abs(value) > Long.MAX_VALUE / scale) {
+            return String.valueOf(value);
+        }
+        long v = Math.round(Math.abs(value) * scale);
+        String frac = Long.toString(v % scale);
+        return (value < 0 && v != 0 ? "-" : "") + v / scale + "." + "0".repeat(decimals - frac.length()) + frac;
     }
 
     private static String when(long ms) {

@@ -152,7 +152,9 @@ public final class OpencodeClient {
                        Duration timeout, BodyReader<T> reader) {
         HttpResponse<InputStream> r = send(method, path, query, body, timeout, "application/json");
         String what = method + " " + path;
-        try (InputStream in = r.body()) {
+        Duration limit = timeout != null ? timeout : conn.requestTimeout();
+        StallGuard guard = new StallGuard(r.body(), limit);
+        try (InputStream in = guard) {
             if (r.statusCode() == 204) {
                 return null;
             }
@@ -176,6 +178,10 @@ public final class OpencodeClient {
         } catch (HttpTimeoutException e) {
             throw timeout(what, e);
         } catch (IOException e) {
+            if (guard.stalled()) {
+                throw new OcsException(ExitCode.TIMEOUT, "the answer to " + what + " from " + conn.displayUrl()
+                        + " stalled: nothing for " + seconds(limit) + "; try again or raise --request-timeout", e);
+            }
             throw new OcsException(ExitCode.SERVER_ERROR, "the answer to " + what + " from " + conn.displayUrl()
                     + " broke off: " + describe(e), e);
         }

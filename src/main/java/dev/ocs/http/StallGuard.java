@@ -26,6 +26,7 @@ final class StallGuard extends FilterInputStream {
     private final ScheduledFuture<?> check;
     private volatile long lastProgress = System.nanoTime();
     private volatile boolean stalled;
+    private boolean closed;
 
     StallGuard(InputStream in, Duration limit) {
         super(in);
@@ -34,8 +35,9 @@ final class StallGuard extends FilterInputStream {
         check = TIMER.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
     }
 
-    private void check() {
-        if (!stalled && System.nanoTime() - lastProgress > limitNanos) {
+    /** Runs on the timer; under the same lock as close(), so no interrupt can reach the reader after it. */
+    private synchronized void check() {
+        if (!closed && !stalled && System.nanoTime() - lastProgress > limitNanos) {
             stalled = true;
             check.cancel(false);
             try {
@@ -67,9 +69,12 @@ final class StallGuard extends FilterInputStream {
 
     @Override
     public void close() throws IOException {
-        check.cancel(false);
-        if (stalled) {
-            Thread.interrupted(); // the interrupt was ours: the caller's thread goes on clean
+        synchronized (this) {
+            closed = true;
+            check.cancel(false);
+            if (stalled) {
+                Thread.interrupted(); // the interrupt was ours: the caller's thread goes on clean
+            }
         }
         super.close();
     }

@@ -53,6 +53,8 @@ class MisbehavingServerTest {
             assertEquals(ExitCode.TIMEOUT, r.exitCode(), r.toString());
             assertTrue(r.err().contains("stalled"), r.err());
             oneCleanLine(r);
+            Thread.sleep(300);
+            assertFalse(Thread.interrupted(), "the guard leaves no interrupt behind on the caller's thread");
         }
     }
 

@@ -128,6 +128,24 @@ class RealWatchTest {
     }
 
     @Test
+    void aSessionDeletedWhileWatchedEndsWith5() throws Exception {
+        String sid = Json.text(api().post("/session", null, Json.MAPPER.createObjectNode().put("title", "to be deleted")), "id");
+        try (OcsProcess watch = OcsProcess.start("watch", sid)) {
+            watch.awaitErr("ocs: watching " + sid, LIMIT);
+            var s = RealServer.server();
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.url() + "/session/" + sid)).DELETE()
+                            .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                    ("opencode:" + s.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(ExitCode.NOT_FOUND, watch.waitFor(LIMIT), watch.toString());
+            assertTrue(watch.out().contains("[status] session deleted"), watch.toString());
+            assertTrue(watch.err().contains("ocs: " + sid + " was deleted while it was watched"), watch.err());
+        }
+    }
+
+    @Test
     void anUnknownSessionIsNotFoundBeforeAnythingElse() {
         Cli.Result r = cli().run("watch", "ses_00000000000000000000000000", "--until-idle");
         assertEquals(ExitCode.NOT_FOUND, r.exitCode(), r.toString());

@@ -275,7 +275,10 @@ public final class Watcher {
         if (opt.json() || !"assistant".equals(role)) {
             return;
         }
-        String model = Json.text(info, "providerID") + "/" + Json.text(info, "modelID");
+        String provider = Json.text(info, "providerID");
+        String modelID = Json.text(info, "modelID");
+        String model = provider == null && modelID == null ? "?" : (provider == null ? "?" : provider) + "/"
+                + (modelID == null ? "?" : modelID);
         if (announced.add(id)) {
             String agent = Json.text(info, "agent") != null ? Json.text(info, "agent") : Json.text(info, "mode");
             line("[assistant]", "", model + (agent == null ? "" : " (" + agent + ")"), session);

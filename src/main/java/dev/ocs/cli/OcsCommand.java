@@ -34,11 +34,15 @@ public final class OcsCommand implements Runnable {
         COMMANDS.put("abort", AbortCommand.class);
         COMMANDS.put("approve", ApproveCommand.class);
         COMMANDS.put("serve-check", ServeCheckCommand.class);
+        COMMANDS.put("list", ListCommand.class);
+        COMMANDS.put("watch", WatchCommand.class);
+        COMMANDS.put("doctor", DoctorCommand.class);
+        COMMANDS.put("completion", CompletionCommand.class);
         COMMANDS.put("help", HelpCommand.class);
     }
 
     /** Commands that need the whole tree to do their job. */
-    private static final Set<String> NEED_ALL = Set.of("help");
+    private static final Set<String> NEED_ALL = Set.of("help", "completion");
 
     /** Global options that take a value: their value is never a command name. */
     private static final Set<String> GLOBAL_WITH_VALUE = Set.of("--url", "-u", "--username", "--password-file",

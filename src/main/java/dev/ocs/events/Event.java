@@ -4,8 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.ocs.http.Json;
 
-/** One server event: {@code {"id","type","properties":{…}}}. */
-public record Event(String type, JsonNode properties, JsonNode raw) {
+/**
+ * One server event: {@code {"id","type","properties":{…}}}. {@code data} is the event's JSON text exactly as the
+ * server sent it (null when not known).
+ */
+public record Event(String type, JsonNode properties, JsonNode raw, String data) {
+
+    public Event(String type, JsonNode properties, JsonNode raw) {
+        this(type, properties, raw, null);
+    }
+
+    Event withData(String text) {
+        return new Event(type, properties, raw, text);
+    }
+
+    /** The event as one line of JSON: the server's own text when it was one line, else the parsed object. */
+    public String jsonLine() {
+        if (data != null && data.indexOf('\n') < 0 && data.indexOf('\r') < 0) {
+            return data.strip();
+        }
+        return raw.toString();
+    }
 
     static Event from(JsonNode n) {
         JsonNode props = n.get("properties");

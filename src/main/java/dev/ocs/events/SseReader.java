@@ -36,11 +36,11 @@ public final class SseReader {
         while (true) {
             String l = readLine();
             if (l == null) {
-                return data.length() > 0 ? flush() : null;
+                return data.length() > 0 ? flushWithText() : null;
             }
             if (l.isEmpty()) {
                 if (data.length() > 0) {
-                    Event e = flush();
+                    Event e = flushWithText();
                     if (e != null) {
                         return e;
                     }
@@ -53,6 +53,13 @@ public final class SseReader {
             }
             // Comments (":…"), "event:", "id:" and "retry:" lines carry nothing ocs needs.
         }
+    }
+
+    /** The next event with the text it was read from. */
+    private Event flushWithText() {
+        String text = data.toString();
+        Event e = flush();
+        return e == null ? null : e.withData(text);
     }
 
     /** Events dropped because they were too long or not JSON. */

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocs.http.OpencodeClient;
 
 /** A one-line summary of a tool call's input: the field that says what it does, else compact JSON. */
-final class ToolInput {
+public final class ToolInput {
     private static final String[] TELLING = {"command", "filePath", "pattern", "url", "query", "description", "path"};
 
     private ToolInput() {}
 
-    static String summary(String tool, JsonNode input, int max) {
+    public static String summary(String tool, JsonNode input, int max) {
         if (input == null || input.isNull() || input.isMissingNode()) {
             return null;
         }

@@ -1,0 +1,86 @@
+package dev.ocs.cli;
+
+import dev.ocs.ExitCode;
+import dev.ocs.OcsException;
+import dev.ocs.serve.Doctor;
+import dev.ocs.serve.Doctor.Check;
+import dev.ocs.serve.Doctor.Level;
+import dev.ocs.session.Style;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "doctor", sortOptions = false,
+        description = {"Check the setup end to end: the server answers, the credentials, its version, proxy variables, "
+                + "the providers and default model; with --probe, a tiny prompt followed to its end.",
+                "Each check is ok, warn or fail with what to do. Exit 0 nothing failed (warnings allowed), 1 a check "
+                        + "failed (an unreachable server and rejected credentials included)."})
+public final class DoctorCommand implements Callable<Integer> {
+    @Option(names = "--probe", arity = "0..1", paramLabel = "PROVIDER/MODEL", fallbackValue = "",
+            description = "Also send a tiny prompt (to this model, else the default) in a new session, follow it "
+                    + "for at most 60 s with at most 1 retry, and diagnose it. The session is kept.")
+    String probe;
+
+    private final Services services;
+
+    DoctorCommand(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Doctor.Probe p = null;
+        if (probe != null) {
+            if (probe.isBlank()) {
+                p = new Doctor.Probe(null, null);
+            } else {
+                String[] pm;
+                try {
+                    pm = SendCommand.splitModel(probe.strip());
+                } catch (OcsException e) {
+                    throw OcsException.usage("--probe takes PROVIDER/MODEL (e.g. anthropic/claude-sonnet-4), got '"
+                            + probe + "'");
+                }
+                p = new Doctor.Probe(pm[0], pm[1]);
+            }
+        }
+        Doctor doctor = new Doctor(services.client(), services.environment(), OcsCommand.property("opencode.version"),
+                services.ocsCommand(), services.err(), services.errIsTty());
+        Style style = new Style(services.colorOut());
+        boolean json = services.json();
+        List<Check> checks = doctor.run(p, c -> {
+            if (!json) {
+                print(services.out(), style, c);
+            }
+        });
+        if (json) {
+            Output.json(services.out(), Doctor.json(services.connection().displayUrl(), checks));
+        } else {
+            long failed = checks.stream().filter(c -> c.status() == Level.FAIL).count();
+            long warned = checks.stream().filter(c -> c.status() == Level.WARN).count();
+            String warnings = warned == 0 ? "" : warned + (warned == 1 ? " warning" : " warnings");
+            String summary = failed == 0 ? "all checks passed" + (warned == 0 ? "" : ", " + warnings)
+                    : failed + (failed == 1 ? " check failed" : " checks failed") + (warned == 0 ? "" : ", " + warnings);
+            services.out().println(failed == 0 ? style.green(summary) : style.red(summary));
+            services.out().flush();
+        }
+        return Doctor.ok(checks) ? ExitCode.OK : ExitCode.FINDING;
+    }
+
+    static void print(PrintWriter out, Style style, Check c) {
+        String label = String.format("%-5s", c.status().label());
+        label = switch (c.status()) {
+            case OK -> style.green(label);
+            case WARN -> style.yellow(label);
+            case FAIL -> style.red(label);
+        };
+        out.println(label + " " + String.format("%-14s", c.name()) + " " + c.detail());
+        if (c.advice() != null) {
+            out.println("      " + " ".repeat(15) + style.dim("do: ") + c.advice());
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,247 @@
+package dev.ocs.cli;
+
+import dev.ocs.ExitCode;
+import dev.ocs.OcsException;
+import dev.ocs.http.OpencodeClient;
+import dev.ocs.session.Permission;
+import dev.ocs.session.SessionList;
+import dev.ocs.session.SessionList.Row;
+import dev.ocs.session.SessionList.State;
+import dev.ocs.session.Style;
+import dev.ocs.session.Tokens;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "list", sortOptions = false,
+        description = {"The server's sessions, most recently updated first, with what each is doing "
+                + "(idle, busy, retry, permission, stuck), model, tokens and cost.",
+                "Child sessions are shown under their parent."})
+public final class ListCommand implements Callable<Integer> {
+    @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "20",
+            description = "At most N sessions (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--busy", description = "Only sessions working, retrying, waiting on a permission, or stuck.")
+    boolean busy;
+
+    @Option(names = "--roots", description = "Leave out child sessions (those a task started).")
+    boolean roots;
+
+    @Option(names = "--search", paramLabel = "TEXT", description = "Only sessions whose title contains TEXT.")
+    String search;
+
+    private final Services services;
+
+    ListCommand(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Integer call() {
+        if (limit < 1 || limit > 10_000) {
+            throw OcsException.usage("--limit must be between 1 and 10000");
+        }
+        if (search != null && search.isBlank()) {
+            throw OcsException.usage("--search needs some text");
+        }
+        SessionList.Listing listing = new SessionList(services.client())
+                .read(new SessionList.Query(limit, busy, roots, search));
+        if (services.json()) {
+            Output.json(services.out(), json(listing));
+        } else {
+            human(listing);
+        }
+        return ExitCode.OK;
+    }
+
+    private Map<String, Object> json(SessionList.Listing listing) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("url", services.connection().displayUrl());
+        List<Object> sessions = new ArrayList<>();
+        for (Row r : listing.rows()) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("id", r.id());
+            s.put("title", r.title());
+            s.put("parentID", r.parentID());
+            s.put("depth", r.depth());
+            s.put("directory", r.directory());
+            s.put("status", r.state().label());
+            Map<String, Object> retry = null;
+            if (r.status().retry()) {
+                retry = new LinkedHashMap<>();
+                retry.put("attempt", r.status().attempt());
+                retry.put("message", r.status().message());
+                retry.put("next", r.status().next());
+            }
+            s.put("retry", retry);
+            List<Object> perms = new ArrayList<>();
+            for (Permission p : r.permissions()) {
+                Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("id", p.id());
+                pm.put("permission", p.permission());
+                pm.put("patterns", p.patterns());
+                perms.add(pm);
+            }
+            s.put("permissions", perms);
+            s.put("created", r.created());
+            s.put("updated", r.updated());
+            s.put("model", r.model());
+            s.put("agent", r.agent());
+            s.put("tokens", tokens(r.tokens()));
+            s.put("cost", r.cost());
+            sessions.add(s);
+        }
+        doc.put("sessions", sessions);
+        doc.put("more", listing.more());
+        return doc;
+    }
+
+    static Map<String, Object> tokens(Tokens t) {
+        if (t == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("input", t.input());
+        m.put("output", t.output());
+        m.put("reasoning", t.reasoning());
+        m.put("cacheRead", t.cacheRead());
+        m.put("cacheWrite", t.cacheWrite());
+        return m;
+    }
+
+    private void human(SessionList.Listing listing) {
+        PrintWriter out = services.out();
+        PrintWriter err = services.err();
+        String ocs = services.ocsCommand();
+        if (listing.rows().isEmpty()) {
+            err.println("ocs: no " + (busy ? "busy " : "") + "sessions" + (search != null ? " matching '"
+                    + OpencodeClient.oneLine(search, 40) + "'" : "") + " on " + services.connection().displayUrl());
+            return;
+        }
+        Style style = new Style(services.colorOut());
+        long now = System.currentTimeMillis();
+        List<String[]> cells = new ArrayList<>();
+        cells.add(new String[] {"ID", "STATUS", "UPDATED", "MODEL", "TOKENS", "COST", "TITLE"});
+        for (Row r : listing.rows()) {
+            String id = r.depth() == 0 ? r.id() : "  ".repeat(r.depth() - 1) + "└ " + r.id();
+            String title = OpencodeClient.oneLine(r.title() == null ? "" : r.title(), 60);
+            if (r.depth() == 0 && r.parentID() != null) {
+                title = title + " (child of " + r.parentID() + ")";
+            }
+            cells.add(new String[] {id, status(r), ago(r.updated(), now),
+                    r.model() == null ? "-" : OpencodeClient.oneLine(r.model(), 40),
+                    r.tokens() == null ? "-" : count(r.tokens().total()), cost(r.cost()), title});
+        }
+        int[] width = new int[7];
+        for (String[] c : cells) {
+            for (int i = 0; i < c.length; i++) {
+                width[i] = Math.max(width[i], c[i].codePointCount(0, c[i].length()));
+            }
+        }
+        for (int row = 0; row < cells.size(); row++) {
+            String[] c = cells.get(row);
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < c.length; i++) {
+                String cell = c[i];
+                String pad = i == c.length - 1 ? "" : " ".repeat(width[i] - cell.codePointCount(0, cell.length()) + 2);
+                if (row == 0) {
+                    cell = style.bold(cell);
+                } else if (i == 1) {
+                    cell = colour(style, listing.rows().get(row - 1).state(), cell);
+                } else if (i == 0 && listing.rows().get(row - 1).depth() > 0) {
+                    cell = style.dim(cell);
+                }
+                line.append(cell).append(pad);
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        out.flush();
+        for (Row r : listing.rows()) {
+            switch (r.state()) {
+                case PERMISSION -> {
+                    for (Permission p : r.permissions()) {
+                        err.println("ocs: " + r.id() + " waits on " + p.id() + " (" + p.permission() + ": "
+                                + OpencodeClient.oneLine(p.patternText(), 80) + "); answer it: " + ocs + " approve "
+                                + r.id() + " " + p.id());
+                    }
+                }
+                case RETRY -> err.println("ocs: " + r.id() + " is retrying (attempt " + r.status().attempt() + ": "
+                        + OpencodeClient.oneLine(r.status().message(), 80) + "); see " + ocs + " inspect " + r.id()
+                        + ", stop it with " + ocs + " abort " + r.id());
+                case STUCK -> err.println("ocs: " + r.id() + " is idle but its last answer never finished; see "
+                        + ocs + " inspect " + r.id());
+                default -> { }
+            }
+        }
+        if (listing.more()) {
+            err.println("ocs: more sessions than shown; raise --limit (now " + limit + ")");
+        }
+    }
+
+    private static String status(Row r) {
+        if (r.state() == State.RETRY && r.status().attempt() != null) {
+            return "retry " + r.status().attempt();
+        }
+        return r.state().label();
+    }
+
+    private static String colour(Style style, State state, String cell) {
+        return switch (state) {
+            case BUSY -> style.cyan(cell);
+            case RETRY, STUCK -> style.red(cell);
+            case PERMISSION -> style.yellow(cell);
+            case IDLE -> style.dim(cell);
+        };
+    }
+
+    static String ago(Long epochMs, long now) {
+        if (epochMs == null) {
+            return "-";
+        }
+        long s = Math.max(0, (now - epochMs) / 1000);
+        if (s < 60) {
+            return s + "s ago";
+        }
+        if (s < 3600) {
+            return s / 60 + "m ago";
+        }
+        if (s < 86_400) {
+            return s / 3600 + "h ago";
+        }
+        if (s < 7 * 86_400) {
+            return s / 86_400 + "d ago";
+        }
+        return DateTimeFormatter.ISO_LOCAL_DATE.format(Instant.ofEpochMilli(epochMs).atOffset(ZoneOffset.UTC));
+    }
+
+    static String count(long n) {
+        if (n < 1000) {
+            return Long.toString(n);
+        }
+        if (n < 1_000_000) {
+            return String.format(Locale.ROOT, "%.1fk", n / 1000.0);
+        }
+        return String.format(Locale.ROOT, "%.1fM", n / 1_000_000.0);
+    }
+
+    static String cost(Double c) {
+        if (c == null) {
+            return "-";
+        }
+        if (c == 0) {
+            return "$0";
+        }
+        return c >= 0.01 ? String.format(Locale.ROOT, "$%.2f", c) : String.format(Locale.ROOT, "$%.4f", c);
+    }
+}

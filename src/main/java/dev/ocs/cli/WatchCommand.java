@@ -1,0 +1,144 @@
+package dev.ocs.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocs.ExitCode;
+import dev.ocs.Ids;
+import dev.ocs.OcsException;
+import dev.ocs.events.EventFeed;
+import dev.ocs.http.Json;
+import dev.ocs.http.OpencodeClient;
+import dev.ocs.run.Watcher;
+import dev.ocs.session.Finding;
+import dev.ocs.session.Permission;
+import dev.ocs.session.ReadOptions;
+import dev.ocs.session.Report;
+import dev.ocs.session.SessionInfo;
+import dev.ocs.session.Sessions;
+import dev.ocs.session.Status;
+import dev.ocs.session.Style;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "watch", sortOptions = false,
+        description = {"Follow a session live: its text as it is written, tool calls, permission requests, retries, "
+                + "errors and status changes (of its child sessions too).",
+                "Runs until Ctrl-C (exit 130); with --until-idle it ends when the session is idle and exits as "
+                        + "inspect does."})
+public final class WatchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SESSION_ID", description = "The session (ses_…).")
+    String sessionId;
+
+    @Option(names = "--until-idle", description = "End when the session is idle (at once if it is already), "
+            + "then diagnose it: exit 0 nothing wrong, 1 a failure found, 8 waiting on a permission.")
+    boolean untilIdle;
+
+    @Option(names = "--thinking", description = "Show reasoning text too.")
+    boolean thinking;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Stop watching after this long (exit 7); the session is not touched.")
+    String timeout;
+
+    private final Services services;
+
+    WatchCommand(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        String sid = Ids.session(sessionId);
+        Duration limit = timeout == null ? null : Durations.parse("--timeout", timeout);
+        OpencodeClient client = services.client();
+        Sessions sessions = new Sessions(client);
+        SessionInfo info = sessions.info(sid);
+        List<String> children = children(client, sid);
+        Watcher.Outcome outcome;
+        try (EventFeed feed = new EventFeed(client).start()) {
+            // Read after subscribing: nothing that happens from here on is missed.
+            Status status = sessions.status(sid);
+            List<Permission> pending = new ArrayList<>();
+            for (Permission p : sessions.permissions(null)) {
+                if (sid.equals(p.sessionID()) || children.contains(p.sessionID())) {
+                    pending.add(p);
+                }
+            }
+            services.err().println("ocs: watching " + sid + (info.title() == null ? "" : " \""
+                    + OpencodeClient.oneLine(info.title(), 60) + "\"") + " on " + services.connection().displayUrl()
+                    + (untilIdle ? " until it is idle" : "; Ctrl-C to stop"));
+            services.err().flush();
+            Watcher watcher = new Watcher(client, new Watcher.Options(services.json(), thinking, untilIdle, limit,
+                    Duration.ofSeconds(30)), services.out(), services.err(), new Style(services.colorOut()),
+                    services.ocsCommand());
+            Thread hook = new Thread(() -> {
+                services.out().flush();
+                services.err().println();
+                services.err().println("ocs: stopped watching " + sid + " (the session is not touched)");
+                services.err().flush();
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                outcome = watcher.watch(feed, sid, children, status, pending);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // already shutting down: the hook is running
+                }
+            }
+        }
+        services.out().flush();
+        return switch (outcome.end()) {
+            case DELETED -> throw OcsException.notFound(sid + " was deleted while it was watched");
+            case TIMEOUT -> {
+                services.err().println("ocs: stopped watching " + sid + " after " + timeout);
+                yield ExitCode.TIMEOUT;
+            }
+            case IDLE -> diagnose(sessions, sid, outcome.sessionErrors());
+        };
+    }
+
+    private static List<String> children(OpencodeClient client, String sid) {
+        List<String> ids = new ArrayList<>();
+        try {
+            JsonNode all = client.get(OpencodeClient.path("session", sid, "children"));
+            if (all != null && all.isArray()) {
+                for (JsonNode c : all) {
+                    String id = Json.text(c, "id");
+                    if (id != null) {
+                        ids.add(id);
+                    }
+                }
+            }
+        } catch (OcsException e) {
+            if (e.exitCode() != ExitCode.NOT_FOUND && e.exitCode() != ExitCode.SERVER_ERROR) {
+                throw e;
+            }
+            // an older server without the route: children are still learned from the events
+        }
+        return ids;
+    }
+
+    /** The session is idle: diagnose it as inspect does; findings on stderr, inspect's exit code. */
+    private int diagnose(Sessions sessions, String sid, List<String> streamErrors) {
+        Report report = sessions.report(sid, 0, new ReadOptions(false, thinking),
+                services.diagnosis(null).withStreamErrors(streamErrors));
+        for (Finding f : report.findings()) {
+            services.err().println("ocs: " + f.severity().label() + " " + f.code() + ": " + f.summary());
+            if (f.code().equals("permission-pending") || f.code().equals("retrying")) {
+                services.err().println("     " + f.advice());
+            }
+        }
+        if (!report.findings().isEmpty()) {
+            services.err().println("ocs: details: " + services.ocsCommand() + " inspect " + sid);
+        }
+        services.err().flush();
+        return report.exitCode();
+    }
+}

@@ -74,10 +74,18 @@ public final class OpencodeClient {
         return conn;
     }
 
-    /** An API path from raw segments, each percent-encoded: ids are data, never path syntax. */
+    /**
+     * An API path from raw segments, each percent-encoded: ids are data, never path syntax. Ids a user gives are
+     * checked before this ({@link dev.ocs.Ids}); ids the server sent back are not, so a segment that encoding cannot
+     * make safe (missing, empty, "." or "..", which servers resolve as dot segments) is refused here.
+     */
     public static String path(String... segments) {
         StringBuilder sb = new StringBuilder();
         for (String s : segments) {
+            if (s == null || s.isEmpty() || s.equals(".") || s.equals("..")) {
+                throw new OcsException(ExitCode.SERVER_ERROR, "the server's answer holds an unusable id ('"
+                        + oneLine(s, 40) + "'); refusing to put it in a request path");
+            }
             sb.append('/').append(encode(s));
         }
         return sb.toString();

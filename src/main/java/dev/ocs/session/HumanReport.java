@@ -215,27 +215,38 @@ public final class HumanReport {
         line(indent + label + ": ", body);
     }
 
-    /** Writes text after a first-line prefix, wrapped to the width, continuation lines indented to match. */
+    /**
+     * Writes text after a first-line prefix, wrapped to the width, continuation lines indented to match. Linear in
+     * the text's length (it walks each line by index), so a server's multi-MB string cannot stall the report.
+     */
     private void line(String prefix, String text) {
         int indent = visible(prefix);
         String pad = " ".repeat(indent);
+        int room = Math.max(20, WIDTH - indent);
         boolean first = true;
         for (String raw : text.split("\n", -1)) {
-            String rest = raw.replace('\t', ' ');
+            String l = raw.replace('\t', ' ');
+            // Styled text (escapes) is never wrapped; otherwise break at the last space in the second half of the room.
+            boolean wrap = !l.contains("\u001b");
+            int pos = 0;
             do {
-                int room = Math.max(20, WIDTH - indent);
-                String chunk = rest;
-                if (visible(rest) > room && !rest.contains("\u001b")) {
-                    int cut = rest.lastIndexOf(' ', room);
-                    cut = cut <= room / 2 ? room : cut;
-                    chunk = rest.substring(0, cut);
-                    rest = rest.substring(cut).stripLeading();
-                } else {
-                    rest = "";
+                int end = l.length();
+                if (wrap && l.length() - pos > room) {
+                    end = pos + room;
+                    for (int i = pos + room; i > pos + room / 2; i--) {
+                        if (l.charAt(i) == ' ') {
+                            end = i;
+                            break;
+                        }
+                    }
                 }
-                out.println((first ? prefix : pad) + chunk);
+                out.println((first ? prefix : pad) + l.substring(pos, end));
                 first = false;
-            } while (!rest.isEmpty());
+                pos = end;
+                while (pos < l.length() && Character.isWhitespace(l.charAt(pos))) {
+                    pos++;
+                }
+            } while (pos < l.length());
         }
     }
 

@@ -83,8 +83,8 @@ public final class OpencodeClient {
         StringBuilder sb = new StringBuilder();
         for (String s : segments) {
             if (s == null || s.isEmpty() || s.equals(".") || s.equals("..")) {
-                throw new OcsException(ExitCode.SERVER_ERROR, "the server's answer holds an unusable id ('"
-                        + oneLine(s, 40) + "'); refusing to put it in a request path");
+                throw new OcsException(ExitCode.SERVER_ERROR, "the server's answer holds an unusable id ("
+                        + (s == null ? "none" : "'" + s + "'") + "); refusing to put it in a request path");
             }
             sb.append('/').append(encode(s));
         }
@@ -160,7 +160,8 @@ public final class OpencodeClient {
                        Duration timeout, BodyReader<T> reader) {
         HttpResponse<InputStream> r = send(method, path, query, body, timeout, "application/json");
         String what = method + " " + path;
-        try (InputStream in = r.body()) {
+        Duration limit = timeout != null ? timeout : conn.requestTimeout();
+        try (InputStream in = new BodyWatchdog(r.body(), limit, what)) {
             if (r.statusCode() == 204) {
                 return null;
             }
@@ -182,7 +183,8 @@ public final class OpencodeClient {
             throw new OcsException(ExitCode.SERVER_ERROR, "unreadable answer from " + what + " on "
                     + conn.displayUrl() + ": " + oneLine(e.getOriginalMessage(), 160), e);
         } catch (HttpTimeoutException e) {
-            throw timeout(what, e);
+            throw new OcsException(ExitCode.TIMEOUT, "the answer to " + what + " from " + conn.displayUrl()
+                    + " stalled: no data for " + seconds(limit) + "; try again or raise --request-timeout", e);
         } catch (IOException e) {
             throw new OcsException(ExitCode.SERVER_ERROR, "the answer to " + what + " from " + conn.displayUrl()
                     + " broke off: " + describe(e), e);
@@ -264,7 +266,7 @@ public final class OpencodeClient {
     private ApiException failure(String what, HttpResponse<InputStream> r) {
         int status = r.statusCode();
         byte[] body;
-        try (InputStream in = r.body()) {
+        try (InputStream in = new BodyWatchdog(r.body(), conn.requestTimeout(), what)) {
             body = in.readNBytes(ERROR_BODY_CAP);
         } catch (IOException e) {
             body = new byte[0];

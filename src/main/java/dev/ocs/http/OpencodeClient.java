@@ -172,7 +172,7 @@ public final class OpencodeClient {
                         + type.split(";")[0] + " (" + oneLine(start, 60) + "); is " + conn.displayUrl()
                         + " an opencode server?");
             }
-            try (JsonParser p = Json.MAPPER.createParser(in)) {
+            try (JsonParser p = Json.parser(in)) {
                 if (p.nextToken() == null) {
                     throw new OcsException(ExitCode.SERVER_ERROR, "empty answer from " + what + " on "
                             + conn.displayUrl());

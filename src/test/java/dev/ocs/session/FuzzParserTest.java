@@ -80,7 +80,7 @@ class FuzzParserTest {
 
     /** Mirrors OpencodeClient.read: empty body, JSON and I/O errors are exit 6; the reader sees the first token. */
     static <T> T body(byte[] bytes, Reader<T> reader) {
-        try (JsonParser p = Json.MAPPER.createParser(new ByteArrayInputStream(bytes))) {
+        try (JsonParser p = Json.parser(new ByteArrayInputStream(bytes))) {
             if (p.nextToken() == null) {
                 throw new OcsException(ExitCode.SERVER_ERROR, "empty answer");
             }

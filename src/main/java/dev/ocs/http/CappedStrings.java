@@ -72,6 +72,13 @@ final class CappedStrings extends InputStream {
                 len = r;
                 continue;
             }
+            int run = run(b, off + out, n - out);
+            if (run >= 0) {
+                out += run;
+                if (pos == len || out == n) {
+                    continue;
+                }
+            }
             byte c = buf[pos++];
             if (!inString) {
                 if (c == '"') {
@@ -118,6 +125,48 @@ final class CappedStrings extends InputStream {
             }
         }
         return out;
+    }
+
+    /**
+     * The fast path: copies (or, past the cap, skips) a run of plain bytes in one go, up to the next byte that
+     * changes state, the end of what is buffered, or {@code room}. Returns the bytes copied, or -1 when the next
+     * byte needs the byte-by-byte rules (inside an escape).
+     */
+    private int run(byte[] b, int at, int room) {
+        int p = pos;
+        if (dropping) {
+            if (escape) {
+                return -1;
+            }
+            while (p < len && !special(buf[p])) {
+                p++;
+            }
+            dropped += p - pos;
+            pos = p;
+            return 0;
+        }
+        if (!inString) {
+            int limit = Math.min(len, pos + room);
+            while (p < limit && buf[p] != '"') {
+                p++;
+            }
+        } else if (!escape && hexLeft == 0 && kept < cap) {
+            int limit = (int) Math.min(len, Math.min((long) pos + room, pos + (cap - kept)));
+            while (p < limit && !special(buf[p])) {
+                p++;
+            }
+            kept += p - pos;
+        } else {
+            return -1;
+        }
+        int copied = p - pos;
+        System.arraycopy(buf, pos, b, at, copied);
+        pos = p;
+        return copied;
+    }
+
+    private static boolean special(byte c) {
+        return c == '"' || c == '\\' || c == '\n';
     }
 
     private byte[] marker(byte end) {

@@ -108,7 +108,7 @@ class MisbehavingServerTest {
         assertCleanError(r, ExitCode.TIMEOUT);
         assertTrue(r.err().contains("no answer to GET /session/" + SID), r.toString());
         assertTrue(r.err().contains("within 1 s"), r.toString());
-        Cli.Result check = run("--request-timeout", "1", "serve-check");
+        Cli.Result check = run("--request-timeout", "0.5", "serve-check");
         assertEquals(ExitCode.TIMEOUT, check.exitCode(), check.toString());
     }
 
@@ -135,8 +135,9 @@ class MisbehavingServerTest {
             x.write("[{\"info\":{\"id\":\"msg_1\",\"role\":\"assistant\"");
             x.hang();
         }));
-        r = run("--request-timeout", "1", "inspect", "--json", SID);
+        r = run("--request-timeout", "0.5", "inspect", "--json", SID);
         assertCleanError(r, ExitCode.TIMEOUT);
+        assertTrue(r.err().contains("no data for 0.5 s"), r.toString());
         assertTrue(r.err().contains("GET /session/" + SID + "/message"), r.toString());
         assertEquals("", r.out(), "no half report");
     }
@@ -148,7 +149,7 @@ class MisbehavingServerTest {
             x.write("{\"name\":\"Unkn");
             x.hang();
         }));
-        Cli.Result r = run("--request-timeout", "1", "inspect", SID);
+        Cli.Result r = run("--request-timeout", "0.5", "inspect", SID);
         assertCleanError(r, ExitCode.SERVER_ERROR);
         assertTrue(r.err().contains("HTTP 500"), r.toString());
     }
@@ -166,10 +167,11 @@ class MisbehavingServerTest {
             for (byte c : b) {
                 x.out().write(c);
                 x.out().flush();
-                Thread.sleep(20);
+                Thread.sleep(10);
             }
         }));
-        Cli.Result r = run("--request-timeout", "1", "inspect", SID);
+        // about 80 bytes, 10 ms apart: longer than the limit in all, never silent that long
+        Cli.Result r = run("--request-timeout", "0.5", "inspect", SID);
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("slow but steady"), r.toString());
     }
@@ -240,21 +242,22 @@ class MisbehavingServerTest {
                 "[{}]", "[{\"id\":null}]", "{\"info\":{},\"parts\":[]}", "[{\"info\":[],\"parts\":{}}]",
                 "[{\"info\":{\"role\":\"assistant\",\"tokens\":\"many\",\"time\":[1]},\"parts\":[1,null,\"p\"]}]");
         int reports = 0;
+        int runs = 0;
         for (String route : List.of("GET /session/" + SID, "GET /session/" + SID + "/message", "GET /session/status",
                 "GET /permission")) {
             for (String body : shapes) {
                 start(new Api().on(route, x -> x.json(200, body)));
-                for (String[] args : List.of(new String[] {"inspect", SID}, new String[] {"inspect", "--json", SID})) {
-                    Cli.Result r = run(args);
-                    String what = route + " answering " + body + ": ";
-                    assertFalse(r.err().contains("\tat "), what + r);
-                    assertFalse(r.err().contains("unexpected error"), what + r);
-                    if (r.exitCode() == ExitCode.SERVER_ERROR) {
-                        assertCleanError(r, ExitCode.SERVER_ERROR);
-                    } else {
-                        assertTrue(List.of(0, 1, 8).contains(r.exitCode()), what + r);
-                        reports++;
-                    }
+                // the human report and --json, by turns
+                String[] args = runs++ % 2 == 0 ? new String[] {"inspect", SID} : new String[] {"inspect", "--json", SID};
+                Cli.Result r = run(args);
+                String what = route + " answering " + body + ": ";
+                assertFalse(r.err().contains("\tat "), what + r);
+                assertFalse(r.err().contains("unexpected error"), what + r);
+                if (r.exitCode() == ExitCode.SERVER_ERROR) {
+                    assertCleanError(r, ExitCode.SERVER_ERROR);
+                } else {
+                    assertTrue(List.of(0, 1, 8).contains(r.exitCode()), what + r);
+                    reports++;
                 }
                 server.close();
             }
@@ -265,9 +268,13 @@ class MisbehavingServerTest {
     // ---- the event stream under send --wait
 
     Cli.Result sendWait(String... extra) {
+        return sendWaitWithin("2", extra);
+    }
+
+    Cli.Result sendWaitWithin(String requestTimeout, String... extra) {
         String[] args = new String[extra.length + 4];
         args[0] = "--request-timeout";
-        args[1] = "2";
+        args[1] = requestTimeout;
         args[2] = "send";
         args[3] = "--wait";
         System.arraycopy(extra, 0, args, 4, extra.length);
@@ -282,7 +289,7 @@ class MisbehavingServerTest {
         });
         api.laterStatus = "{\"" + SID + "\":{\"type\":\"busy\"}}";
         start(api);
-        Cli.Result r = sendWait("--timeout", "2s", "hi");
+        Cli.Result r = sendWait("--timeout", "1s", "hi");
         assertEquals(ExitCode.TIMEOUT, r.exitCode(), r.toString());
         assertTrue(r.err().contains("abort " + SID), r.toString());
         assertFalse(r.err().contains("\tat "), r.toString());
@@ -291,7 +298,7 @@ class MisbehavingServerTest {
     @Test
     void eventStreamThatNeverAnswersIsExit7BeforeAnythingIsSent() throws IOException {
         start(new Api().on("GET /event", RawServer.Exchange::hang));
-        Cli.Result r = sendWait("--timeout", "30s", "hi");
+        Cli.Result r = sendWaitWithin("1", "--timeout", "30s", "hi");
         assertCleanError(r, ExitCode.TIMEOUT);
         assertTrue(r.err().contains("GET /event"), r.toString());
         assertTrue(server.requests().stream().noneMatch(q -> q.path().endsWith("/prompt_async")),
@@ -337,7 +344,7 @@ class MisbehavingServerTest {
         });
         open.laterStatus = "{\"" + SID + "\":{\"type\":\"busy\"}}";
         start(open);
-        r = sendWait("--timeout", "2s", "--on-permission", "once", "hi");
+        r = sendWait("--timeout", "1s", "--on-permission", "once", "hi");
         assertFalse(r.err().contains("\tat "), r.toString());
         assertFalse(r.err().contains("unexpected error"), r.toString());
         // Answering a request without an id is impossible: exit 6, one line after the session's.

@@ -211,6 +211,29 @@ class MisbehavingServerTest {
         assertTrue(r.err().contains("expected JSON from GET /session/" + SID + " but got text/html"), r.toString());
     }
 
+    /** An error page or an HTML page of 200 MB: ocs reads the start it quotes, then hangs up. */
+    @Test
+    void hugeErrorAndHtmlBodiesAreReadOnlyAsFarAsTheyAreQuoted() throws IOException {
+        long size = 200L << 20;
+        AtomicInteger finished = new AtomicInteger();
+        for (int status : new int[] {500, 200}) {
+            start(new Api().on("GET /session/" + SID, x -> {
+                x.head(status, status == 200 ? "text/html" : "text/plain", size);
+                byte[] chunk = "<p>error page</p>\n".repeat(4000).getBytes(StandardCharsets.UTF_8);
+                for (long sent = 0; sent < size; sent += chunk.length) {
+                    x.out().write(chunk, 0, (int) Math.min(chunk.length, size - sent));
+                }
+                finished.incrementAndGet();
+            }));
+            Cli.Result r = run("inspect", SID);
+            assertCleanError(r, ExitCode.SERVER_ERROR);
+            assertTrue(r.err().contains("<p>error page</p>"), "quotes the start:\n" + r);
+            assertTrue(r.err().length() < 400, r.toString());
+            server.close();
+        }
+        assertEquals(0, finished.get(), "ocs hung up instead of reading 200 MB");
+    }
+
     @Test
     void emptyJsonBodyIsExit6() throws IOException {
         for (String route : List.of("GET /session/" + SID, "GET /session/" + SID + "/message", "GET /session/status",

@@ -84,9 +84,12 @@ final class Follow {
         }
         int code = report.exitCode();
         if (code == ExitCode.OK && outcome.end() == Waiter.End.PERMISSION) {
-            services.err().println("ocs: waiting on permission " + outcome.permission().id() + " ("
-                    + outcome.permission().permission() + ": " + outcome.permission().patternText() + "); answer it: "
-                    + services.ocsCommand() + " approve " + sid + " " + outcome.permission().id());
+            // An event without an id (a misbehaving server) still stops the wait; approve then finds the request.
+            String id = outcome.permission().id() == null ? "" : " " + outcome.permission().id();
+            String what = outcome.permission().permission() == null ? "?" : outcome.permission().permission();
+            services.err().println("ocs: waiting on permission" + id + " (" + what + ": "
+                    + outcome.permission().patternText() + "); answer it: " + services.ocsCommand() + " approve " + sid
+                    + id);
             return ExitCode.PERMISSION;
         }
         if (code == ExitCode.OK && outcome.end() == Waiter.End.RETRYING) {

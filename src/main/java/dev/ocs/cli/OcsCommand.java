@@ -167,9 +167,9 @@ public final class OcsCommand implements Runnable {
         public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
             services.out().flush();
             if (ex instanceof OcsException o) {
-                services.err().println("ocs: " + o.getMessage());
+                services.err().println("ocs: " + services.redact(o.getMessage()));
                 if (services.verbose() && o.getCause() != null) {
-                    o.getCause().printStackTrace(services.err());
+                    printStackTrace(o.getCause());
                 }
                 if (o.exitCode() == ExitCode.USAGE) {
                     services.err().println(seeHelp(cl));
@@ -177,21 +177,56 @@ public final class OcsCommand implements Runnable {
                 services.err().flush();
                 return o.exitCode();
             }
-            services.err().println("ocs: unexpected error: " + ex + (services.verbose() ? ""
-                    : " (run with -v for details; please report it)"));
+            services.err().println("ocs: unexpected error: " + services.redact(String.valueOf(ex))
+                    + (services.verbose() ? "" : " (run with -v for details; please report it)"));
             if (services.verbose()) {
-                ex.printStackTrace(services.err());
+                printStackTrace(ex);
             }
             services.err().flush();
             return ExitCode.SERVER_ERROR;
         }
 
+        /** Exception messages can quote a server's answer (and so an echoed Authorization header). */
+        private void printStackTrace(Throwable t) {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            t.printStackTrace(new java.io.PrintWriter(trace));
+            services.err().print(services.redact(trace.toString()));
+        }
+
         static int usage(CommandLine.ParameterException ex, String[] args) {
             CommandLine cl = ex.getCommandLine();
-            cl.getErr().println("ocs: " + ex.getMessage());
+            cl.getErr().println("ocs: " + hidePasswordArgument(String.valueOf(ex.getMessage()), args));
             cl.getErr().println(seeHelp(cl));
             cl.getErr().flush();
             return ExitCode.USAGE;
+        }
+
+        private static final java.util.regex.Pattern SHORT_P = java.util.regex.Pattern.compile("-[vhV]*p(.*)",
+                java.util.regex.Pattern.DOTALL);
+
+        /**
+         * picocli quotes arguments in its messages ("Expected parameter for option '--password' but found
+         * '-secret'"): the value given to -p/--password is replaced by **** wherever it appears.
+         */
+        static String hidePasswordArgument(String message, String[] args) {
+            String out = message;
+            for (int i = 0; args != null && i < args.length; i++) {
+                String a = args[i];
+                String value = null;
+                java.util.regex.Matcher cluster = SHORT_P.matcher(a);
+                if (a.equals("--password") && i + 1 < args.length) {
+                    value = args[i + 1];
+                } else if (a.startsWith("--password=")) {
+                    value = a.substring("--password=".length());
+                } else if (cluster.matches()) {
+                    // -p VALUE, -pVALUE, and -p after boolean short options: -vp VALUE, -vpVALUE
+                    value = !cluster.group(1).isEmpty() ? cluster.group(1) : i + 1 < args.length ? args[i + 1] : null;
+                }
+                if (value != null && !value.isEmpty()) {
+                    out = out.replace(value, "****");
+                }
+            }
+            return out;
         }
 
         private static String seeHelp(CommandLine cl) {

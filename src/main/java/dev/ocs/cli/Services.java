@@ -120,6 +120,11 @@ public final class Services implements AutoCloseable {
         return client;
     }
 
+    /** Text for stderr with the password and the Basic credentials hidden, once they are known. */
+    String redact(String text) {
+        return connection == null ? text : connection.redact(text);
+    }
+
     /** The diagnosis, with advice that names the ocs command line the user needs (with --url when not default). */
     public Diagnosis diagnosis(String expectModel) {
         return new Diagnosis(ocsCommand(), expectModel);
@@ -137,12 +142,13 @@ public final class Services implements AutoCloseable {
         try {
             url = new URI(rawUrl.trim());
         } catch (URISyntaxException e) {
-            throw OcsException.usage("--url '" + rawUrl + "' is not a URL; expected e.g. " + DEFAULT_URL);
+            throw OcsException.usage("--url '" + hideUserInfo(rawUrl) + "' is not a URL; expected e.g. " + DEFAULT_URL);
         }
         String scheme = url.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
                 || url.getHost() == null) {
-            throw OcsException.usage("--url '" + rawUrl + "' must be http://HOST:PORT or https://HOST:PORT");
+            throw OcsException.usage("--url '" + hideUserInfo(rawUrl) + "' must be http://HOST:PORT or "
+                    + "https://HOST:PORT");
         }
         if (url.getRawUserInfo() != null) {
             throw OcsException.usage("--url must not carry credentials; use -u and OPENCODE_SERVER_PASSWORD");
@@ -175,6 +181,17 @@ public final class Services implements AutoCloseable {
         Duration connectTimeout = requestTimeout.compareTo(Duration.ofSeconds(5)) < 0 ? requestTimeout
                 : Duration.ofSeconds(5);
         return new Connection(url, user, password, source, options.directory, connectTimeout, requestTimeout);
+    }
+
+    /** A URL as typed, for an error: whatever stands before its last '@' (user and password) shown as ****. */
+    static String hideUserInfo(String url) {
+        int at = url.lastIndexOf('@');
+        if (at < 0) {
+            return url;
+        }
+        int start = url.indexOf("//");
+        start = start < 0 || start > at ? 0 : start + 2;
+        return url.substring(0, start) + "****" + url.substring(at);
     }
 
     private String readPasswordFile() {

@@ -1,7 +1,9 @@
 package dev.ocs.http;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 
 /**
  * Where the server is and how to log in. {@code passwordSource} says where the password came from
@@ -26,6 +28,18 @@ public record Connection(URI url, String username, String password, String passw
         String host = url.getHost();
         return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
                 || host.equals("::1"));
+    }
+
+    /**
+     * Text that may quote a server or an exception (an error page echoing the request, a -v stack trace) with the
+     * password and the Basic credentials replaced by ****.
+     */
+    public String redact(String text) {
+        if (text == null || password == null || password.isEmpty()) {
+            return text;
+        }
+        String basic = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return text.replace(basic, "****").replace(password, "****");
     }
 
     @Override

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -30,6 +31,17 @@ public final class Json {
                     .maxNestingDepth(2_000)
                     .build())
             .build();
+
+    /**
+     * The longest string, in bytes, read from a server's JSON body; the rest of a longer one is skipped as it
+     * streams by and marked ({@link CappedStrings}). Bounds the memory one string can take at any body size.
+     */
+    public static final int STRING_CAP = 4 << 20;
+
+    /** A streaming parser over a server's body, with every string capped at {@link #STRING_CAP} bytes. */
+    public static JsonParser parser(InputStream in) throws IOException {
+        return FACTORY.createParser(new CappedStrings(in, STRING_CAP));
+    }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

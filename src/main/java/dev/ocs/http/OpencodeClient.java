@@ -74,10 +74,18 @@ public final class OpencodeClient {
         return conn;
     }
 
-    /** An API path from raw segments, each percent-encoded: ids are data, never path syntax. */
+    /**
+     * An API path from raw segments, each percent-encoded: ids are data, never path syntax. Ids a user gives are
+     * checked before this ({@link dev.ocs.Ids}); ids the server sent back are not, so a segment that encoding cannot
+     * make safe (missing, empty, "." or "..", which servers resolve as dot segments) is refused here.
+     */
     public static String path(String... segments) {
         StringBuilder sb = new StringBuilder();
         for (String s : segments) {
+            if (s == null || s.isEmpty() || s.equals(".") || s.equals("..")) {
+                throw new OcsException(ExitCode.SERVER_ERROR, "the server's answer holds an unusable id ("
+                        + (s == null ? "none" : "'" + s + "'") + "); refusing to put it in a request path");
+            }
             sb.append('/').append(encode(s));
         }
         return sb.toString();
@@ -162,10 +170,10 @@ public final class OpencodeClient {
             if (!type.isEmpty() && !type.contains("json")) {
                 String start = new String(in.readNBytes(200), StandardCharsets.UTF_8);
                 throw new OcsException(ExitCode.SERVER_ERROR, "expected JSON from " + what + " but got "
-                        + type.split(";")[0] + " (" + oneLine(start, 60) + "); is " + conn.displayUrl()
+                        + type.split(";")[0] + " (" + quote(start, 60) + "); is " + conn.displayUrl()
                         + " an opencode server?");
             }
-            try (JsonParser p = Json.FACTORY.createParser(in)) {
+            try (JsonParser p = Json.parser(in)) {
                 if (p.nextToken() == null) {
                     throw new OcsException(ExitCode.SERVER_ERROR, "empty answer from " + what + " on "
                             + conn.displayUrl());
@@ -174,16 +182,17 @@ public final class OpencodeClient {
             }
         } catch (JsonProcessingException e) {
             throw new OcsException(ExitCode.SERVER_ERROR, "unreadable answer from " + what + " on "
-                    + conn.displayUrl() + ": " + oneLine(e.getOriginalMessage(), 160), e);
+                    + conn.displayUrl() + ": " + quote(e.getOriginalMessage(), 160), e);
         } catch (HttpTimeoutException e) {
-            throw timeout(what, e);
+            throw new OcsException(ExitCode.TIMEOUT, "the answer to " + what + " from " + conn.displayUrl()
+                    + " stalled: no data for " + seconds(limit) + "; try again or raise --request-timeout", e);
         } catch (IOException e) {
             if (guard.stalled()) {
                 throw new OcsException(ExitCode.TIMEOUT, "the answer to " + what + " from " + conn.displayUrl()
                         + " stalled: nothing for " + seconds(limit) + "; try again or raise --request-timeout", e);
             }
             throw new OcsException(ExitCode.SERVER_ERROR, "the answer to " + what + " from " + conn.displayUrl()
-                    + " broke off: " + describe(e), e);
+                    + " broke off: " + conn.redact(describe(e)), e);
         }
     }
 
@@ -258,7 +267,7 @@ public final class OpencodeClient {
     private ApiException failure(String what, HttpResponse<InputStream> r) {
         int status = r.statusCode();
         byte[] body;
-        try (InputStream in = r.body()) {
+        try (InputStream in = new StallGuard(r.body(), conn.requestTimeout())) {
             body = in.readNBytes(ERROR_BODY_CAP);
         } catch (IOException e) {
             body = new byte[0];
@@ -285,21 +294,26 @@ public final class OpencodeClient {
         if (status >= 300 && status < 400) {
             String location = r.headers().firstValue("location").orElse("?");
             return new ApiException(ExitCode.SERVER_ERROR, what + " was redirected (HTTP " + status + ") to "
-                    + oneLine(location, 120) + "; ocs does not follow redirects: point --url at the server itself",
+                    + quote(location, 120) + "; ocs does not follow redirects: point --url at the server itself",
                     status, null, null);
         }
         String said;
         if (message != null) {
-            said = (name != null ? name + ": " : "") + oneLine(message, 300);
+            said = (name != null ? conn.redact(name) + ": " : "") + quote(message, 300);
         } else if (name != null) {
-            said = name;
+            said = conn.redact(name);
         } else {
             String text = new String(body, StandardCharsets.UTF_8).strip();
-            said = text.isEmpty() ? "no details" : "'" + oneLine(text, 120) + "'";
+            said = text.isEmpty() ? "no details" : "'" + quote(text, 120) + "'";
         }
         int code = status == 404 ? ExitCode.NOT_FOUND : ExitCode.SERVER_ERROR;
         return new ApiException(code, "the server answered " + what + " with HTTP " + status + ": " + said,
                 status, name, message);
+    }
+
+    /** Server text for a message: the credentials hidden first (a cut must not leave part of them), then one line. */
+    private String quote(String text, int max) {
+        return oneLine(conn.redact(text), max);
     }
 
     private static String seconds(Duration d) {

@@ -215,47 +215,56 @@ public final class HumanReport {
         line(indent + label + ": ", body);
     }
 
-    /** Writes text after a first-line prefix, wrapped to the width, continuation lines indented to match. */
+    /**
+     * Writes text after a first-line prefix, wrapped to the width, continuation lines indented to match. Linear in
+     * the text's length (it walks each line by index), so a server's multi-MB string cannot stall the report.
+     */
     private void line(String prefix, String text) {
         int indent = visible(prefix);
         String pad = " ".repeat(indent);
+        int room = Math.max(20, WIDTH - indent);
         boolean first = true;
         for (String raw : text.split("\n", -1)) {
-            String rest = raw.replace('\t', ' ');
+            String l = raw.replace('\t', ' ');
+            // Styled text (escapes) is never wrapped; otherwise break at the last space in the second half of the room.
+            boolean wrap = !l.contains("\u001b");
+            int pos = 0;
             do {
-                int room = Math.max(20, WIDTH - indent);
-                String chunk = rest;
-                if (visible(rest) > room && !rest.contains("\u001b")) {
-                    int cut = cutAt(rest, room);
-                    chunk = rest.substring(0, cut).stripTrailing();
-                    rest = rest.substring(cut).stripLeading();
-                } else {
-                    rest = "";
-                }
-                out.println((first ? prefix : pad) + chunk);
+                int end = wrap && l.length() - pos > room ? cutAt(l, pos, room) : l.length();
+                out.println((first ? prefix : pad) + l.substring(pos, end).stripTrailing());
                 first = false;
-            } while (!rest.isEmpty());
+                pos = end;
+                while (pos < l.length() && Character.isWhitespace(l.charAt(pos))) {
+                    pos++;
+                }
+            } while (pos < l.length());
         }
     }
 
     /**
-     * Where to break a line that is too long: at the last space that fits, but never inside a quoted command
-     * ({@code 'ocs …'}), which stays whole so it can be copied: it moves to the next line, or runs past the
-     * width when it is longer than a line.
+     * Where to break {@code l} after {@code pos}: at the last space in the second half of the room, but never
+     * inside a quoted command ({@code 'ocs …'}), which stays whole so it can be copied: it moves to the next row,
+     * or runs past the width when it is longer than a row. Looks only within the row, so it stays linear.
      */
-    static int cutAt(String rest, int room) {
-        int cut = rest.lastIndexOf(' ', room);
-        cut = cut <= room / 2 ? room : cut;
-        int open = rest.indexOf("'ocs ");
-        while (open >= 0) {
-            int close = rest.indexOf('\'', open + 1);
-            int end = close < 0 ? rest.length() : close + 1;
-            if (cut > open && cut < end) {
-                return open > 0 ? open : end;
+    static int cutAt(String l, int pos, int room) {
+        int end = pos + room;
+        for (int i = pos + room; i > pos + room / 2; i--) {
+            if (l.charAt(i) == ' ') {
+                end = i;
+                break;
             }
-            open = rest.indexOf("'ocs ", end);
         }
-        return cut;
+        for (int open = end - 1; open >= pos; open--) {
+            if (l.startsWith("'ocs ", open)) {
+                int close = l.indexOf('\'', open + 1);
+                int spanEnd = close < 0 ? l.length() : close + 1;
+                if (end < spanEnd) {
+                    return open > pos ? open : spanEnd;
+                }
+                break;
+            }
+        }
+        return end;
     }
 
     /** Server text may hold terminal escapes; only newlines and tabs pass. */

@@ -28,6 +28,13 @@ public final class ToolInput {
                 return null;
             }
         }
-        return OpencodeClient.oneLine(input.toString(), max);
+        String json;
+        try {
+            json = input.toString();
+        } catch (RuntimeException e) {
+            // Jackson writes at most 1000 levels; the reader accepts 2000, so a deeper input cannot be shown.
+            json = input.isObject() ? "{…}" : input.isArray() ? "[…]" : "…";
+        }
+        return OpencodeClient.oneLine(json, max);
     }
 }

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Servers that accept and never answer, stall, break off, or send what is not opencode's JSON. */
 @Timeout(30)
-class MisbehavingServerTest {
+class StallAndGarbageTest {
 
     static Cli.Result inspect(RawServer s, String... extra) {
         String[] args = new String[extra.length + 4];

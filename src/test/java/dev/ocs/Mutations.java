@@ -192,7 +192,7 @@ public final class Mutations {
             items.forEach(a::add);
         } else if (n instanceof ObjectNode o) {
             List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-            o.fields().forEachRemaining(fields::add);
+            fields.addAll(o.properties());
             Collections.shuffle(fields, r);
             Map<String, JsonNode> copy = new LinkedHashMap<>();
             fields.forEach(e -> copy.put(e.getKey(), e.getValue()));

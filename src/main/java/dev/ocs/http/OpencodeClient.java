@@ -299,9 +299,9 @@ public final class OpencodeClient {
         }
         String said;
         if (message != null) {
-            said = (name != null ? conn.redact(name) + ": " : "") + quote(message, 300);
+            said = (name != null ? quote(name, 80) + ": " : "") + quote(message, 300);
         } else if (name != null) {
-            said = conn.redact(name);
+            said = quote(name, 80);
         } else {
             String text = new String(body, StandardCharsets.UTF_8).strip();
             said = text.isEmpty() ? "no details" : "'" + quote(text, 120) + "'";

@@ -211,6 +211,22 @@ class MisbehavingServerTest {
         assertTrue(r.err().contains("expected JSON from GET /session/" + SID + " but got text/html"), r.toString());
     }
 
+    /** Whatever a server puts in its error (newlines, escapes, 100 KB), the error stays one line. */
+    @Test
+    void anErrorIsOneLineWhateverTheServerSays() throws IOException {
+        String big = "x".repeat(100_000);
+        for (String body : List.of("{\"name\":\"Bad\\nName\\r\\u001b[2J\"}", "{\"_tag\":\"" + big + "\"}",
+                "{\"name\":\"N\\nN\",\"data\":{\"message\":\"line one\\nline two\\u0000\"}}",
+                "{\"name\":\"N\",\"message\":\"" + big + "\"}", "plain\ntext\r\nerror\u001b[31m", big)) {
+            start(new Api().on("GET /session/" + SID, x -> x.json(500, body)));
+            Cli.Result r = run("inspect", SID);
+            assertCleanError(r, ExitCode.SERVER_ERROR);
+            assertFalse(r.err().contains("\u001b"), r.toString());
+            assertTrue(r.err().length() < 600, r.toString());
+            server.close();
+        }
+    }
+
     /** An error page or an HTML page of 200 MB: ocs reads the start it quotes, then hangs up. */
     @Test
     void hugeErrorAndHtmlBodiesAreReadOnlyAsFarAsTheyAreQuoted() throws IOException {

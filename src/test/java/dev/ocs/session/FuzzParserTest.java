@@ -15,10 +15,14 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.SequenceInputStream;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -79,8 +83,8 @@ class FuzzParserTest {
     // ---- what inspect does with each body, after the HTTP layer
 
     /** Mirrors OpencodeClient.read: empty body, JSON and I/O errors are exit 6; the reader sees the first token. */
-    static <T> T body(byte[] bytes, Reader<T> reader) {
-        try (JsonParser p = Json.parser(new ByteArrayInputStream(bytes))) {
+    static <T> T body(Body body, Reader<T> reader) {
+        try (JsonParser p = Json.parser(body.open())) {
             if (p.nextToken() == null) {
                 throw new OcsException(ExitCode.SERVER_ERROR, "empty answer");
             }
@@ -96,15 +100,90 @@ class FuzzParserTest {
         T read(JsonParser p) throws IOException;
     }
 
-    static JsonNode tree(byte[] bytes) {
-        return body(bytes, p -> Json.mapper().readTree(p));
+    static JsonNode tree(Body body) {
+        return body(body, p -> Json.mapper().readTree(p));
+    }
+
+    /** A server's answer: bytes, or a stream generated as it is read (tens of MB that are never held whole). */
+    interface Body {
+        InputStream open();
+
+        String preview();
+    }
+
+    static Body body(byte[] b) {
+        return new Body() {
+            @Override
+            public InputStream open() {
+                return new ByteArrayInputStream(b);
+            }
+
+            @Override
+            public String preview() {
+                String s = new String(b, 0, Math.min(b.length, 600), StandardCharsets.UTF_8);
+                return s.replace("\n", "\\n") + (b.length > 600 ? "… (" + b.length + " bytes)" : "");
+            }
+        };
+    }
+
+    /** The template with each '§' standing for {@code size} bytes of {@code fill}, generated while read. */
+    static Body generated(String template, String fill, long size) {
+        byte[] unit = fill.getBytes(StandardCharsets.UTF_8);
+        return new Body() {
+            @Override
+            public InputStream open() {
+                List<InputStream> parts = new ArrayList<>();
+                String[] pieces = template.split("§", -1);
+                for (int i = 0; i < pieces.length; i++) {
+                    if (i > 0) {
+                        parts.add(repeat(unit, size / unit.length));
+                    }
+                    parts.add(new ByteArrayInputStream(pieces[i].getBytes(StandardCharsets.UTF_8)));
+                }
+                return new SequenceInputStream(Collections.enumeration(parts));
+            }
+
+            @Override
+            public String preview() {
+                return template.replace("§", "<" + size + " bytes of '" + fill + "'>");
+            }
+        };
+    }
+
+    static InputStream repeat(byte[] unit, long times) {
+        byte[] block = new byte[Math.max(1, 65536 / unit.length) * unit.length];
+        for (int i = 0; i < block.length; i += unit.length) {
+            System.arraycopy(unit, 0, block, i, unit.length);
+        }
+        return new InputStream() {
+            long left = times * unit.length;
+            int at;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(Math.min(len, left), block.length - at);
+                System.arraycopy(block, at, b, off, n);
+                at = (at + n) % block.length;
+                left -= n;
+                return n;
+            }
+        };
     }
 
     /**
      * One inspect: the four answers, the diagnosis, the human report (plain and coloured) and the JSON report,
      * which must parse back.
      */
-    static Outcome inspect(byte[] messages, byte[] status, byte[] permissions, byte[] session, Random r) {
+    static Outcome inspect(Body messages, Body status, Body permissions, Body session, Random r) {
         try {
             JsonNode s = tree(session);
             if (s == null || !s.isObject()) {
@@ -165,19 +244,19 @@ class FuzzParserTest {
 
     /** Runs one case; anything but a report or a clean exit-6 refusal fails with what reproduces it. */
     static void check(String kind, long seed, byte[] messages, byte[] status, byte[] permissions, byte[] session) {
+        check(kind, seed, body(messages), body(status), body(permissions), body(session));
+    }
+
+    static void check(String kind, long seed, Body messages, Body status, Body permissions, Body session) {
         CASES.incrementAndGet();
         try {
             Outcome o = inspect(messages, status, permissions, session, new Random(seed));
             (o == Outcome.REPORT ? REPORTS : REFUSED).incrementAndGet();
         } catch (Throwable t) {
-            fail(kind + " case, seed " + seed + ": " + t + "\nmessages: " + preview(messages) + "\nstatus: "
-                    + preview(status) + "\npermissions: " + preview(permissions) + "\nsession: " + preview(session), t);
+            fail(kind + " case, seed " + seed + ": " + t + "\nmessages: " + messages.preview() + "\nstatus: "
+                    + status.preview() + "\npermissions: " + permissions.preview() + "\nsession: " + session.preview(),
+                    t);
         }
-    }
-
-    static String preview(byte[] b) {
-        String s = new String(b, 0, Math.min(b.length, 600), java.nio.charset.StandardCharsets.UTF_8);
-        return s.replace("\n", "\\n") + (b.length > 600 ? "… (" + b.length + " bytes)" : "");
     }
 
     // ---- the cases
@@ -185,8 +264,8 @@ class FuzzParserTest {
     @Test
     void recordedBodiesGiveReports() {
         for (int i = 0; i < MESSAGE_BODIES.size(); i++) {
-            assertEquals(Outcome.REPORT, inspect(MESSAGE_BODIES.get(i), STATUS_BYTES, PERMISSION_BYTES, sessionBytes(),
-                    new Random(i)));
+            assertEquals(Outcome.REPORT, inspect(body(MESSAGE_BODIES.get(i)), body(STATUS_BYTES),
+                    body(PERMISSION_BYTES), body(sessionBytes()), new Random(i)));
         }
     }
 
@@ -288,42 +367,44 @@ class FuzzParserTest {
         }
     }
 
-    /** Tens of MB in one string, wherever the server may put one. */
+    /** Tens of MB in one string, wherever the server may put one; generated as read, never held whole. */
     @Test
     void hugeStrings() {
-        String huge = "x".repeat(20 << 20);
-        String hugeLines = ("line of text with spaces\n").repeat(800_000);
+        long huge = 24L << 20;
         String asst = "{\"id\":\"msg_2\",\"sessionID\":\"" + SID + "\",\"role\":\"assistant\",\"parentID\":\"msg_1\","
                 + "\"time\":{\"created\":1,\"completed\":2},\"finish\":\"stop\",\"providerID\":\"p\",\"modelID\":\"m\"";
         List<String> docs = List.of(
-                "[{\"info\":" + asst + "},\"parts\":[{\"type\":\"text\",\"text\":\"" + huge + "\"}]}]",
-                "[{\"info\":" + asst + "},\"parts\":[{\"type\":\"text\",\"text\":\"" + hugeLines.replace("\n", "\\n")
-                        + "\"}]}]",
-                "[{\"info\":" + asst + "},\"parts\":[{\"type\":\"reasoning\",\"text\":\"" + huge + "\"}]}]",
+                "[{\"info\":" + asst + "},\"parts\":[{\"type\":\"text\",\"text\":\"§\"}]}]",
+                "[{\"info\":" + asst + "},\"parts\":[{\"type\":\"reasoning\",\"text\":\"§\"}]}]",
                 "[{\"info\":" + asst + "},\"parts\":[{\"type\":\"tool\",\"tool\":\"bash\",\"state\":{\"status\":"
-                        + "\"completed\",\"output\":\"" + huge + "\",\"input\":{\"command\":\"" + huge + "\"}}}]}]",
+                        + "\"completed\",\"output\":\"§\",\"input\":{\"command\":\"§\"}}}]}]",
                 "[{\"info\":" + asst + "},\"parts\":[{\"type\":\"tool\",\"tool\":\"bash\",\"state\":{\"status\":"
-                        + "\"error\",\"error\":\"" + huge + "\"}}]}]",
-                "[{\"info\":" + asst + ",\"error\":{\"name\":\"APIError\",\"data\":{\"message\":\"" + huge
-                        + "\",\"statusCode\":500}}},\"parts\":[]}]",
-                "[{\"info\":" + asst + "},\"parts\":[{\"type\":\"file\",\"url\":\"data:" + huge + "\"},"
-                        + "{\"type\":\"file\",\"url\":\"https://" + huge + "\",\"filename\":\"" + huge + "\"}]}]",
-                "[{\"info\":" + asst + "},\"parts\":[{\"type\":\"patch\",\"files\":[\"" + huge + "\"]},"
-                        + "{\"type\":\"retry\",\"attempt\":1,\"error\":{\"name\":\"" + huge + "\"}}]}]",
-                "[{\"info\":{\"id\":\"" + huge + "\",\"role\":\"" + huge + "\"},\"parts\":[{\"type\":\"" + huge
-                        + "\"}]}]",
-                "[{\"info\":" + asst + "},\"parts\":[{\"type\":\"novel\",\"" + "k".repeat(1 << 20) + "\":1}]}]");
+                        + "\"error\",\"error\":\"§\"}}]}]",
+                "[{\"info\":" + asst + ",\"error\":{\"name\":\"APIError\",\"data\":{\"message\":\"§\","
+                        + "\"statusCode\":500}}},\"parts\":[]}]",
+                "[{\"info\":" + asst + "},\"parts\":[{\"type\":\"file\",\"url\":\"data:§\"},"
+                        + "{\"type\":\"file\",\"url\":\"https://§\",\"filename\":\"§\"}]}]",
+                "[{\"info\":" + asst + "},\"parts\":[{\"type\":\"patch\",\"files\":[\"§\"]},"
+                        + "{\"type\":\"retry\",\"attempt\":1,\"error\":{\"name\":\"§\"}}]}]",
+                "[{\"info\":{\"id\":\"§\",\"role\":\"§\"},\"parts\":[{\"type\":\"§\"}]}]",
+                "[{\"info\":" + asst + "},\"parts\":[{\"type\":\"novel\",\"§\":1}]}]");
         long seed = SEED + 6;
+        Body status = body(STATUS_BYTES);
+        Body perms = body(PERMISSION_BYTES);
+        Body session = body(sessionBytes());
         for (String d : docs) {
-            check("huge", seed, Mutations.bytes(d), STATUS_BYTES, PERMISSION_BYTES, sessionBytes());
+            check("huge", seed, generated(d, "x", huge), status, perms, session);
+            // past the 4 MiB cap too, where the cut meets escapes and multi-byte characters
+            check("huge, with spaces, escapes and UTF-8", seed, generated(d, "line of text, \\\"é\\\" \\n\\u00e9 ",
+                    6L << 20), status, perms, session);
         }
-        String retry = "{\"" + SID + "\":{\"type\":\"retry\",\"attempt\":1,\"message\":\"" + huge + "\"}}";
-        check("huge status", seed, MESSAGE_BODIES.get(8), Mutations.bytes(retry), PERMISSION_BYTES, sessionBytes());
-        String perm = "[{\"id\":\"per_1\",\"sessionID\":\"" + SID + "\",\"permission\":\"" + huge + "\",\"patterns\":[\""
-                + huge + "\"]}]";
-        check("huge permission", seed, MESSAGE_BODIES.get(0), STATUS_BYTES, Mutations.bytes(perm), sessionBytes());
-        String session = "{\"id\":\"" + SID + "\",\"title\":\"" + huge + "\",\"directory\":\"" + huge + "\"}";
-        check("huge session", seed, MESSAGE_BODIES.get(0), STATUS_BYTES, PERMISSION_BYTES, Mutations.bytes(session));
+        Body messages = body(MESSAGE_BODIES.get(8));
+        check("huge status", seed, messages, generated("{\"" + SID + "\":{\"type\":\"retry\",\"attempt\":1,"
+                + "\"message\":\"§\"}}", "x", huge), perms, session);
+        check("huge permission", seed, messages, status, generated("[{\"id\":\"per_1\",\"sessionID\":\"" + SID
+                + "\",\"permission\":\"§\",\"patterns\":[\"§\"]}]", "x", huge), session);
+        check("huge session", seed, messages, status, perms, generated("{\"id\":\"" + SID + "\",\"title\":\"§\","
+                + "\"directory\":\"§\"}", "x", huge));
     }
 
     @AfterAll

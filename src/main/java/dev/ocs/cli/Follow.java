@@ -4,7 +4,6 @@ import dev.ocs.ExitCode;
 import dev.ocs.events.EventFeed;
 import dev.ocs.run.StatusLine;
 import dev.ocs.run.Waiter;
-import dev.ocs.session.Finding;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Report;
 import dev.ocs.session.Sessions;
@@ -72,15 +71,7 @@ final class Follow {
             return ExitCode.TIMEOUT;
         }
         if (!services.json()) {
-            for (Finding f : report.findings()) {
-                services.err().println("ocs: " + f.severity().label() + " " + f.code() + ": " + f.summary());
-                if (f.code().equals("permission-pending") || f.code().equals("retrying")) {
-                    services.err().println("     " + f.advice());
-                }
-            }
-            if (!report.findings().isEmpty()) {
-                services.err().println("ocs: details: " + services.ocsCommand() + " inspect " + sid);
-            }
+            Reports.summarise(services, report, sid);
         }
         int code = report.exitCode();
         if (code == ExitCode.OK && outcome.end() == Waiter.End.PERMISSION) {

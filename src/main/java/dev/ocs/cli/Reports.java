@@ -1,6 +1,7 @@
 package dev.ocs.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.ocs.session.Finding;
 import dev.ocs.session.HumanReport;
 import dev.ocs.session.JsonReport;
 import dev.ocs.session.ReadOptions;
@@ -27,5 +28,23 @@ final class Reports {
         } else {
             new HumanReport(services.out(), new Style(services.colorOut()), opt).render(report);
         }
+    }
+
+    /**
+     * The findings of a run, one line each on stderr (with what to do for those that block), and where to see
+     * the whole report: what {@code send --wait}, {@code approve --wait} and {@code watch --until-idle} say at
+     * the end, since their stdout holds the answer or the events.
+     */
+    static void summarise(Services services, Report report, String sid) {
+        for (Finding f : report.findings()) {
+            services.err().println("ocs: " + f.severity().label() + " " + f.code() + ": " + f.summary());
+            if (f.code().equals("permission-pending") || f.code().equals("retrying")) {
+                services.err().println("     " + f.advice());
+            }
+        }
+        if (!report.findings().isEmpty()) {
+            services.err().println("ocs: details: " + services.ocsCommand() + " inspect " + sid);
+        }
+        services.err().flush();
     }
 }

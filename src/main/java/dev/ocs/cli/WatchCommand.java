@@ -8,7 +8,6 @@ import dev.ocs.events.EventFeed;
 import dev.ocs.http.Json;
 import dev.ocs.http.OpencodeClient;
 import dev.ocs.run.Watcher;
-import dev.ocs.session.Finding;
 import dev.ocs.session.Permission;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Report;
@@ -129,16 +128,7 @@ public final class WatchCommand implements Callable<Integer> {
     private int diagnose(Sessions sessions, String sid, List<String> streamErrors) {
         Report report = sessions.report(sid, 0, new ReadOptions(false, thinking),
                 services.diagnosis(null).withStreamErrors(streamErrors));
-        for (Finding f : report.findings()) {
-            services.err().println("ocs: " + f.severity().label() + " " + f.code() + ": " + f.summary());
-            if (f.code().equals("permission-pending") || f.code().equals("retrying")) {
-                services.err().println("     " + f.advice());
-            }
-        }
-        if (!report.findings().isEmpty()) {
-            services.err().println("ocs: details: " + services.ocsCommand() + " inspect " + sid);
-        }
-        services.err().flush();
+        Reports.summarise(services, report, sid);
         return report.exitCode();
     }
 }

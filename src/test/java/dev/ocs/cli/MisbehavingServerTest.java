@@ -138,6 +138,7 @@ class MisbehavingServerTest {
         r = run("--request-timeout", "0.5", "inspect", "--json", SID);
         assertCleanError(r, ExitCode.TIMEOUT);
         assertTrue(r.err().contains("stalled: nothing for 0.5 s"), r.toString());
+        assertFalse(Thread.interrupted(), "the stall guard leaves no interrupt behind on the caller's thread");
         assertTrue(r.err().contains("GET /session/" + SID + "/message"), r.toString());
         assertEquals("", r.out(), "no half report");
     }

@@ -18,16 +18,15 @@ public final class Main {
             // Larger reads for multi-MB sessions; measured in docs/PERFORMANCE.md.
             System.setProperty("jdk.httpclient.bufsize", "262144");
         }
-        PrintWriter out = new PrintWriter(new OutputStreamWriter(
-                new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), false);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(
                 new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
-        // Nothing may write to System.out behind our back: data goes through 'out' only.
+        // Nothing may write to System.out behind our back: data goes through services.out() only.
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         boolean tty = Terminal.isTerminal();
-        Services services = new Services(System.getenv(), out, err, System.in, tty, tty);
+        Services services = new Services(System.getenv(), new FileOutputStream(FileDescriptor.out), err, System.in,
+                tty, tty);
         int code = OcsCommand.run(services, args);
-        out.flush();
+        services.out().flush();
         err.flush();
         stopHttpSelectors();
         // Exit explicitly: the HTTP client's threads would otherwise hold the JVM for a while.

@@ -43,7 +43,8 @@ public final class Train {
                     new String[] {"send", "--help"});
             for (String[] call : calls) {
                 PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
-                Services s = new Services(env, sink, sink, new ByteArrayInputStream(new byte[0]), false, false);
+                Services s = new Services(env, OutputStream.nullOutputStream(), sink,
+                        new ByteArrayInputStream(new byte[0]), false, false);
                 OcsCommand.run(s, call);
             }
         } finally {

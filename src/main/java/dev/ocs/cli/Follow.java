@@ -6,6 +6,7 @@ import dev.ocs.run.StatusLine;
 import dev.ocs.run.Waiter;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Report;
+import dev.ocs.session.ReportView;
 import dev.ocs.session.Sessions;
 
 import java.time.Duration;
@@ -55,10 +56,9 @@ final class Follow {
     private int finish(Sessions sessions, String sid, String before, Waiter.Outcome outcome, boolean streamed) {
         ReadOptions opt = new ReadOptions(options.full || !services.json(), options.thinking);
         Report report = sessions.report(sid, 0, before, opt,
-                services.diagnosis(null).withStreamErrors(outcome.sessionErrors()));
-        if (services.json()) {
-            Reports.print(services, report, opt);
-        } else if (!streamed) {
+                services.diagnosis(null).withStreamErrors(outcome.sessionErrors()),
+                services.json() ? Reports.view(services, opt) : ReportView.NONE);
+        if (!services.json() && !streamed) {
             String answer = report.finalText();
             if (answer != null) {
                 services.out().println(answer);

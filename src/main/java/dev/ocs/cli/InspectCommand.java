@@ -4,7 +4,6 @@ import dev.ocs.Ids;
 import dev.ocs.OcsException;
 import dev.ocs.session.Diagnosis;
 import dev.ocs.session.ReadOptions;
-import dev.ocs.session.Report;
 import dev.ocs.session.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,9 +47,8 @@ public final class InspectCommand implements Callable<Integer> {
             throw OcsException.usage("--expect-model must be PROVIDER/MODEL, e.g. anthropic/claude-sonnet-4");
         }
         ReadOptions opt = new ReadOptions(full, thinking);
-        Report report = new Sessions(services.client())
-                .report(sid, last == null ? 0 : last, opt, services.diagnosis(expectModel));
-        Reports.print(services, report, opt);
-        return report.exitCode();
+        return new Sessions(services.client())
+                .report(sid, last == null ? 0 : last, opt, services.diagnosis(expectModel), Reports.view(services, opt))
+                .exitCode();
     }
 }

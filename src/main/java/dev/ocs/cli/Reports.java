@@ -1,33 +1,64 @@
 package dev.ocs.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ocs.session.Finding;
 import dev.ocs.session.HumanReport;
 import dev.ocs.session.JsonReport;
+import dev.ocs.session.Message;
+import dev.ocs.session.Permission;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Report;
+import dev.ocs.session.ReportView;
+import dev.ocs.session.SessionInfo;
+import dev.ocs.session.Status;
 import dev.ocs.session.Style;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
-/** Prints a session report the way the global options ask: JSON, or the human report. */
+/** How session reports reach the user: the report on stdout, and the summary of findings on stderr. */
 final class Reports {
     private Reports() {}
 
-    static void print(Services services, Report report, ReadOptions opt) {
-        if (services.json()) {
-            try {
-                JsonGenerator g = Output.generator(services.out());
-                JsonReport.write(g, report);
-                services.out().println();
-                services.out().flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        } else {
-            new HumanReport(services.out(), new Style(services.colorOut()), opt).render(report);
+    /**
+     * How a report is shown on stdout, as the global options ask: JSON, or the human report. It is held back
+     * until it is whole ({@link HeldOutput}), so a read that fails halfway prints nothing.
+     */
+    static ReportView view(Services services, ReadOptions opt) {
+        services.out().flush();
+        HeldOutput held = new HeldOutput(services.stdout());
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(held, StandardCharsets.UTF_8));
+        ReportView view;
+        try {
+            view = services.json() ? new JsonReport(Output.generator(out))
+                    : new HumanReport(out, new Style(services.colorOut()), opt);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        return new ReportView() {
+            @Override
+            public void head(String url, SessionInfo session, Status status, List<Permission> permissions) {
+                view.head(url, session, status, permissions);
+            }
+
+            @Override
+            public void message(Message m) {
+                view.message(m);
+            }
+
+            @Override
+            public void end(Report r) {
+                view.end(r);
+                if (services.json()) {
+                    out.println();
+                }
+                out.flush();
+                held.release();
+            }
+        };
     }
 
     /**

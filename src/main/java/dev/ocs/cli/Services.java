@@ -7,6 +7,8 @@ import dev.ocs.session.Diagnosis;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -28,6 +30,7 @@ public final class Services implements AutoCloseable {
     static final String DEFAULT_PASSWORD = "changeme";
 
     private final Map<String, String> env;
+    private final OutputStream stdout;
     private final PrintWriter out;
     private final PrintWriter err;
     private final InputStream in;
@@ -37,10 +40,12 @@ public final class Services implements AutoCloseable {
     private Connection connection;
     private OpencodeClient client;
 
-    public Services(Map<String, String> env, PrintWriter out, PrintWriter err, InputStream in,
+    /** @param stdout where data goes: {@link #out()} writes it as UTF-8 (flushed by the caller, not per line) */
+    public Services(Map<String, String> env, OutputStream stdout, PrintWriter err, InputStream in,
                     boolean outTty, boolean errTty) {
         this.env = Map.copyOf(env);
-        this.out = out;
+        this.stdout = stdout;
+        this.out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
         this.err = err;
         this.in = in;
         this.outTty = outTty;
@@ -57,6 +62,11 @@ public final class Services implements AutoCloseable {
 
     public PrintWriter out() {
         return out;
+    }
+
+    /** stdout as bytes, for output that is already UTF-8; flush {@link #out()} before writing here. */
+    OutputStream stdout() {
+        return stdout;
     }
 
     public PrintWriter err() {

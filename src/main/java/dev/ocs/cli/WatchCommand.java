@@ -11,6 +11,7 @@ import dev.ocs.run.Watcher;
 import dev.ocs.session.Permission;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Report;
+import dev.ocs.session.ReportView;
 import dev.ocs.session.SessionInfo;
 import dev.ocs.session.Sessions;
 import dev.ocs.session.Status;
@@ -127,7 +128,7 @@ public final class WatchCommand implements Callable<Integer> {
     /** The session is idle: diagnose it as inspect does; findings on stderr, inspect's exit code. */
     private int diagnose(Sessions sessions, String sid, List<String> streamErrors) {
         Report report = sessions.report(sid, 0, new ReadOptions(false, thinking),
-                services.diagnosis(null).withStreamErrors(streamErrors));
+                services.diagnosis(null).withStreamErrors(streamErrors), ReportView.NONE);
         Reports.summarise(services, report, sid);
         return report.exitCode();
     }

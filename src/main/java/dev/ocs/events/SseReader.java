@@ -9,9 +9,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads a server-sent event stream: {@code data:} lines up to a blank line make one event. A line longer than
- * the cap is skipped (counted, not an error), and data that is not a JSON object is skipped too, so one bad
- * event never ends the stream.
+ * Reads a server-sent event stream: {@code data:} lines up to a blank line make one event. An event longer than
+ * the cap is dropped whole (counted, not an error; never split into pieces that could read as events), and data
+ * that is not a JSON object is skipped too, so one bad event never ends the stream.
  */
 public final class SseReader {
     public static final int LINE_CAP = 16 * 1024 * 1024;
@@ -20,6 +20,8 @@ public final class SseReader {
     private final int cap;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
     private final StringBuilder data = new StringBuilder();
+    /** The event being read went over the cap: the rest of it is ignored up to its blank line. */
+    private boolean dropping;
     private int skipped;
 
     public SseReader(InputStream in) {
@@ -36,9 +38,15 @@ public final class SseReader {
         while (true) {
             String l = readLine();
             if (l == null) {
-                return data.length() > 0 ? flushWithText() : null;
+                return data.length() > 0 && !dropping ? flushWithText() : null;
             }
-            if (l.isEmpty()) {
+            if (lineOver || dropping) {
+                if (!dropping) {
+                    skipped++;
+                    data.setLength(0);
+                }
+                dropping = lineOver || !l.isEmpty(); // up to the event's blank line
+            } else if (l.isEmpty()) {
                 if (data.length() > 0) {
                     Event e = flushWithText();
                     if (e != null) {
@@ -50,6 +58,11 @@ public final class SseReader {
                     data.append('\n');
                 }
                 data.append(l, l.startsWith("data: ") ? 6 : 5, l.length());
+                if (data.length() > cap) {
+                    skipped++;
+                    dropping = true;
+                    data.setLength(0);
+                }
             }
             // Comments (":…"), "event:", "id:" and "retry:" lines carry nothing ocs needs.
         }
@@ -82,6 +95,9 @@ public final class SseReader {
         return null;
     }
 
+    /** The line just read was longer than the cap (and came back empty). */
+    private boolean lineOver;
+
     private String readLine() throws IOException {
         line.reset();
         boolean over = false;
@@ -99,8 +115,8 @@ public final class SseReader {
         if (b == -1 && line.size() == 0 && !over) {
             return null;
         }
+        lineOver = over;
         if (over) {
-            skipped++;
             return "";
         }
         int n = line.size();

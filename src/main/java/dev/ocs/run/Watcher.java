@@ -414,7 +414,9 @@ public final class Watcher {
             case "bold" -> style.bold(tag);
             default -> style.dim(tag);
         };
-        out.println(t + " " + text + (session == null || session.equals(sid) ? "" : style.dim(" (in " + session + ")")));
+        // Tool names, titles and patterns come from the server: cleaned of terminal escapes.
+        out.println(style.clean(t + " " + text + (session == null || session.equals(sid) ? ""
+                : style.dim(" (in " + session + ")"))));
         out.flush();
         atLineStart = true;
         textPart = null;

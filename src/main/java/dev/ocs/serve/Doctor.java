@@ -15,6 +15,7 @@ import dev.ocs.session.Diagnosis;
 import dev.ocs.session.Finding;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Report;
+import dev.ocs.session.ReportView;
 import dev.ocs.session.Sessions;
 
 import java.io.PrintWriter;
@@ -346,7 +347,7 @@ public final class Doctor {
                 abort(sid);
             }
             Report report = sessions.report(sid, 0, ReadOptions.DEFAULT,
-                    new Diagnosis(ocs, probe.model()).withStreamErrors(outcome.sessionErrors()));
+                    new Diagnosis(ocs, probe.model()).withStreamErrors(outcome.sessionErrors()), ReportView.NONE);
             if (outcome.end() == Waiter.End.TIMEOUT) {
                 return new Check("probe", Level.FAIL, target + " gave no answer within " + PROBE_TIMEOUT.toSeconds()
                         + " s (session " + sid + ", aborted)", "see what happened: " + ocs + " inspect " + sid);

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,35 +62,80 @@ public final class Diagnosis {
         return message != null && CONNECTION.matcher(message).find();
     }
 
-    public List<Finding> diagnose(SessionInfo session, Status status, List<Message> messages,
-                                  List<Permission> permissions) {
-        List<Finding> out = new ArrayList<>();
-        String sid = session.id();
-        Map<String, Message> byId = new HashMap<>();
-        Message lastAssistant = null;
-        for (Message m : messages) {
-            if (m.id != null) {
-                byId.put(m.id, m);
+    /** The findings of a session whose messages are read one at a time, in order, and then let go. */
+    public Run start(SessionInfo session, Status status, List<Permission> permissions) {
+        return new Run(session.id(), status, permissions);
+    }
+
+    /**
+     * One session's diagnosis, fed its messages in order. It keeps what the rules need across messages and no
+     * more: the model the newest prompts asked for (an answer's parent), and the newest assistant message, which
+     * is judged when the next one arrives or at the end (the rules treat the last answer differently).
+     */
+    public final class Run {
+        /** Answers follow their prompt closely; a few dozen prompts back is more than any real session needs. */
+        private static final int PROMPTS_KEPT = 64;
+
+        private final String sid;
+        private final Status status;
+        private final List<Permission> permissions;
+        private final boolean retryConnect;
+        private final List<Finding> out = new ArrayList<>();
+        private final Map<String, String> promptModels = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > PROMPTS_KEPT;
             }
-            if (m.isAssistant()) {
-                lastAssistant = m;
+        };
+        private String previousUserModel;
+        private Message pending;
+        private String pendingAsked;
+        private Message last;
+
+        private Run(String sid, Status status, List<Permission> permissions) {
+            this.sid = sid;
+            this.status = status;
+            this.permissions = permissions;
+            this.retryConnect = status.retry() && isConnectionFailure(status.message());
+        }
+
+        public void message(Message m) {
+            last = m;
+            if (m.isUser()) {
+                previousUserModel = m.model();
+                if (m.id != null) {
+                    promptModels.put(m.id, previousUserModel);
+                }
+            } else if (m.isAssistant()) {
+                judgePending(false);
+                pending = m;
+                pendingAsked = m.parentID != null && promptModels.containsKey(m.parentID)
+                        ? promptModels.get(m.parentID) : previousUserModel;
             }
         }
-        boolean retryConnect = status.retry() && isConnectionFailure(status.message());
-        Message previousUser = null;
-        for (Message a : messages) {
-            if (a.isUser()) {
-                previousUser = a;
-                continue;
+
+        private void judgePending(boolean isLast) {
+            if (pending != null) {
+                assistant(out, pending, pendingAsked, isLast, status, retryConnect);
+                pending = null;
             }
-            if (!a.isAssistant()) {
-                continue;
-            }
-            Message u = a.parentID != null && byId.containsKey(a.parentID) ? byId.get(a.parentID) : previousUser;
-            boolean last = a == lastAssistant;
-            assistant(out, a, u, last, status, retryConnect);
         }
-        if (status.retry()) {
+
+        /** Ends the run (call it once): the last answer is judged, then the status, permissions and last message. */
+        public List<Finding> findings() {
+            Message lastAssistant = pending;
+            judgePending(true);
+            if (status.retry()) {
+                retrying(lastAssistant);
+            }
+            for (Permission p : permissions) {
+                permission(p);
+            }
+            noReply(out, last, status);
+            return out;
+        }
+
+        private void retrying(Message lastAssistant) {
             String mid = lastAssistant != null && lastAssistant.completed == null ? lastAssistant.id : null;
             String next = status.next() == null ? "" : "; next try at " + time(status.next());
             out.add(new Finding(RETRYING, Severity.ERROR, mid,
@@ -105,7 +150,8 @@ public final class Diagnosis {
                             + "with '" + ocs + " abort " + sid + "'",
                     retryConnect && mid != null ? "connect:" + mid : RETRYING));
         }
-        for (Permission p : permissions) {
+
+        private void permission(Permission p) {
             out.add(new Finding(PERMISSION_PENDING, Severity.WARNING, p.messageID(),
                     "waiting on permission to run " + nullToEmpty(p.permission()) + ": " + p.patternText(),
                     "request " + p.id() + ": " + nullToEmpty(p.permission()) + " " + p.patternText()
@@ -114,11 +160,10 @@ public final class Diagnosis {
                             + "now on, or --reject)",
                     PERMISSION_PENDING + ":" + p.id()));
         }
-        noReply(out, messages, status);
-        return out;
     }
 
-    private void assistant(List<Finding> out, Message a, Message u, boolean last, Status status,
+    /** @param asked the model the answer's prompt asked for, if known */
+    private void assistant(List<Finding> out, Message a, String asked, boolean last, Status status,
                            boolean retryConnect) {
         boolean retryingThis = last && status.retry();
         boolean over = a.completed != null || a.error != null || status.idle() || retryingThis;
@@ -181,7 +226,7 @@ public final class Diagnosis {
                     REASONING_EXHAUSTED + ":" + a.id));
         }
 
-        String expected = expectModel != null ? expectModel : u != null ? u.model() : null;
+        String expected = expectModel != null ? expectModel : asked;
         String got = a.model();
         if (expected != null && got != null && !expected.equals(got)) {
             out.add(new Finding(MODEL_MISMATCH, Severity.WARNING, a.id,
@@ -222,12 +267,8 @@ public final class Diagnosis {
         }
     }
 
-    private void noReply(List<Finding> out, List<Message> messages, Status status) {
-        if (!status.idle() || messages.isEmpty()) {
-            return;
-        }
-        Message last = messages.get(messages.size() - 1);
-        if (!last.isUser()) {
+    private void noReply(List<Finding> out, Message last, Status status) {
+        if (!status.idle() || last == null || !last.isUser()) {
             return;
         }
         out.add(new Finding(NO_REPLY, Severity.ERROR, last.id,

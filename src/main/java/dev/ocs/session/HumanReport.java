@@ -12,8 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The report a person reads: header, messages, then findings grouped by cause. Fits 80 columns. */
-public final class HumanReport {
+/**
+ * The report a person reads: header, messages as they are read, then totals and findings grouped by cause. Fits
+ * 80 columns. Every line goes out through {@link Style#clean}: what the server sent cannot reach the terminal as a
+ * control character or escape sequence.
+ */
+public final class HumanReport implements ReportView {
     static final int WIDTH = 80;
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -28,70 +32,61 @@ public final class HumanReport {
         this.opt = opt;
     }
 
-    public void render(Report r) {
-        header(r);
-        for (Message m : r.messages()) {
-            out.println();
-            message(m);
-        }
-        out.println();
-        findings(r);
-        out.flush();
-    }
-
-    private void header(Report r) {
-        SessionInfo si = r.session();
-        out.println(s.bold("Session " + si.id()) + (si.title() == null ? "" : "  " + clip(si.title(), 50)));
-        field("server", r.url() + (si.version() == null ? "" : " (opencode " + si.version() + ")"));
+    @Override
+    public void head(String url, SessionInfo si, Status status, List<Permission> permissions) {
+        println(s.bold("Session " + si.id()) + (si.title() == null ? "" : "  " + clip(si.title(), 50)));
+        field("server", url + (si.version() == null ? "" : " (opencode " + si.version() + ")"));
         if (si.directory() != null) {
             field("directory", si.directory());
         }
         if (si.parentID() != null) {
             field("parent", si.parentID());
         }
-        field("status", status(r));
-        long users = r.messages().stream().filter(Message::isUser).count();
-        long assistants = r.messages().stream().filter(Message::isAssistant).count();
-        field("messages", r.messages().size() + " (" + users + " user, " + assistants + " assistant)"
-                + (r.partial() ? ", the newest only (--last)" : ""));
-        Tokens total = Tokens.ZERO;
-        double cost = 0;
-        for (Message m : r.messages()) {
-            total = total.plus(m.tokens);
-            cost += m.cost;
-        }
-        if (si.tokens() != null && !r.partial()) {
-            total = si.tokens();
-        }
-        if (si.cost() != null && !r.partial()) {
-            cost = si.cost();
-        }
-        field("tokens", tokens(total) + "   cost " + money(cost));
+        field("status", status(status, permissions));
         if (si.created() != null) {
             field("created", when(si.created()) + (si.updated() == null ? "" : "   updated " + when(si.updated())));
         }
     }
 
-    private String status(Report r) {
-        Status st = r.status();
+    @Override
+    public void message(Message m) {
+        out.println();
+        render(m);
+    }
+
+    @Override
+    public void end(Report r) {
+        Report.Totals t = r.totals();
+        out.println();
+        println(s.bold("Totals"));
+        field("messages", t.messages() + " (" + t.users() + " user, " + t.assistants() + " assistant)"
+                + (t.partial() ? ", not all of the session's" : ""));
+        field("tokens", tokens(r.tokens()));
+        field("cost", money(r.cost()));
+        out.println();
+        findings(r);
+        out.flush();
+    }
+
+    private String status(Status st, List<Permission> permissions) {
         String text = st.type();
         if (st.retry()) {
             text = "retry, attempt " + (st.attempt() == null ? "?" : st.attempt()) + ": "
                     + clip(st.message() == null ? "" : st.message(), 300);
         }
-        if (!r.permissions().isEmpty()) {
-            text += ", waiting on " + r.permissions().size() + " permission" + (r.permissions().size() == 1 ? "" : "s");
+        if (!permissions.isEmpty()) {
+            text += ", waiting on " + permissions.size() + " permission" + (permissions.size() == 1 ? "" : "s");
         }
         return st.idle() ? s.green(text) : s.yellow(text);
     }
 
-    private void message(Message m) {
+    private void render(Message m) {
         StringBuilder head = new StringBuilder();
         head.append(s.bold(m.role)).append(' ').append(s.dim(m.id == null ? "?" : m.id));
         if (m.created != null) {
             head.append("  ").append(WHEN.format(Instant.ofEpochMilli(m.created)).substring(11));
         }
-        out.println(head);
+        println(head.toString());
         List<String> facts = new ArrayList<>();
         if (m.model() != null) {
             facts.add((m.isUser() ? "asks " : "") + m.model());
@@ -164,14 +159,14 @@ public final class HumanReport {
 
     private void findings(Report r) {
         if (r.findings().isEmpty()) {
-            out.println(s.green("No findings: nothing went wrong that ocs can see."));
+            println(s.green("No findings: nothing went wrong that ocs can see."));
             return;
         }
         Map<String, List<Finding>> groups = new LinkedHashMap<>();
         for (Finding f : r.findings()) {
             groups.computeIfAbsent(f.group(), k -> new ArrayList<>()).add(f);
         }
-        out.println(s.bold("Findings") + " (" + groups.size() + ")");
+        println(s.bold("Findings") + " (" + groups.size() + ")");
         for (List<Finding> g : groups.values()) {
             Finding head = g.get(0);
             for (Finding f : g) {
@@ -208,7 +203,7 @@ public final class HumanReport {
         if (text == null) {
             return;
         }
-        String body = printable(text).strip();
+        String body = text.strip();
         if (trimmed) {
             body += " … [" + (chars - text.length()) + " more characters; --full shows all]";
         }
@@ -220,6 +215,7 @@ public final class HumanReport {
      * the text's length (it walks each line by index), so a server's multi-MB string cannot stall the report.
      */
     private void line(String prefix, String text) {
+        text = s.clean(text);
         int indent = visible(prefix);
         String pad = " ".repeat(indent);
         int room = Math.max(20, WIDTH - indent);
@@ -227,7 +223,7 @@ public final class HumanReport {
         for (String raw : text.split("\n", -1)) {
             String l = raw.replace('\t', ' ');
             // Styled text (escapes) is never wrapped; otherwise break at the last space in the second half of the room.
-            boolean wrap = !l.contains("\u001b");
+            boolean wrap = l.indexOf('\u001b') < 0;
             int pos = 0;
             do {
                 int end = wrap && l.length() - pos > room ? cutAt(l, pos, room) : l.length();
@@ -267,21 +263,8 @@ public final class HumanReport {
         return end;
     }
 
-    /** Server text may hold terminal escapes; only newlines and tabs pass. */
-    static String printable(String text) {
-        StringBuilder sb = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c) && c != '\n' && c != '\t') {
-                if (sb == null) {
-                    sb = new StringBuilder(text.substring(0, i));
-                }
-                sb.append(c == '\r' ? "" : "\uFFFD");
-            } else if (sb != null) {
-                sb.append(c);
-            }
-        }
-        return sb == null ? text : sb.toString();
+    private void println(String l) {
+        out.println(s.clean(l));
     }
 
     private static final java.util.regex.Pattern SGR = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*m");

@@ -3,46 +3,76 @@ package dev.ocs.session;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The --json report. Its shape is a contract (README, "JSON output"): fields are added, never renamed or
- * removed. Absent values are written as null, so every documented key is always there.
+ * removed. Absent values are written as null, so every documented key is always there. Messages are written as
+ * they are read, so "messages" comes before "session", whose totals are known only once they have all gone by.
  */
-public final class JsonReport {
+public final class JsonReport implements ReportView {
     public static final int SCHEMA = 1;
 
-    private JsonReport() {}
+    private final JsonGenerator g;
 
-    public static void write(JsonGenerator g, Report r) throws IOException {
-        g.writeStartObject();
-        g.writeNumberField("schema", SCHEMA);
-        g.writeStringField("url", r.url());
-        session(g, r);
-        g.writeArrayFieldStart("messages");
-        for (Message m : r.messages()) {
-            message(g, m);
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("permissions");
-        for (Permission p : r.permissions()) {
-            permission(g, p);
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("findings");
-        for (Finding f : r.findings()) {
+    public JsonReport(JsonGenerator g) {
+        this.g = g;
+    }
+
+    @Override
+    public void head(String url, SessionInfo session, Status status, List<Permission> permissions) {
+        io(() -> {
             g.writeStartObject();
-            g.writeStringField("code", f.code());
-            g.writeStringField("severity", f.severity().label());
-            g.writeStringField("messageID", f.messageID());
-            g.writeStringField("summary", f.summary());
-            g.writeStringField("evidence", f.evidence());
-            g.writeStringField("advice", f.advice());
+            g.writeNumberField("schema", SCHEMA);
+            g.writeStringField("url", url);
+            g.writeArrayFieldStart("messages");
+        });
+    }
+
+    @Override
+    public void message(Message m) {
+        io(() -> message(g, m));
+    }
+
+    @Override
+    public void end(Report r) {
+        io(() -> {
+            g.writeEndArray();
+            session(g, r);
+            g.writeArrayFieldStart("permissions");
+            for (Permission p : r.permissions()) {
+                permission(g, p);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("findings");
+            for (Finding f : r.findings()) {
+                g.writeStartObject();
+                g.writeStringField("code", f.code());
+                g.writeStringField("severity", f.severity().label());
+                g.writeStringField("messageID", f.messageID());
+                g.writeStringField("summary", f.summary());
+                g.writeStringField("evidence", f.evidence());
+                g.writeStringField("advice", f.advice());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("exitCode", r.exitCode());
             g.writeEndObject();
+            g.flush();
+        });
+    }
+
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    private static void io(Write w) {
+        try {
+            w.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        g.writeEndArray();
-        g.writeNumberField("exitCode", r.exitCode());
-        g.writeEndObject();
-        g.flush();
     }
 
     private static void session(JsonGenerator g, Report r) throws IOException {
@@ -62,16 +92,10 @@ public final class JsonReport {
         g.writeStringField("message", st.message());
         optNumber(g, "next", st.next());
         g.writeEndObject();
-        g.writeNumberField("messageCount", r.messages().size());
-        g.writeBooleanField("partial", r.partial());
-        Tokens total = Tokens.ZERO;
-        double cost = 0;
-        for (Message m : r.messages()) {
-            total = total.plus(m.tokens);
-            cost += m.cost;
-        }
-        tokens(g, "tokens", s.tokens() != null && !r.partial() ? s.tokens() : total);
-        g.writeNumberField("cost", s.cost() != null && !r.partial() ? s.cost() : cost);
+        g.writeNumberField("messageCount", r.totals().messages());
+        g.writeBooleanField("partial", r.totals().partial());
+        tokens(g, "tokens", r.tokens());
+        g.writeNumberField("cost", r.cost());
         g.writeEndObject();
     }
 

@@ -52,6 +52,20 @@ public final class Message {
         return parts.stream().anyMatch(p -> p.type.equals("text") && !p.blank);
     }
 
+    /** The non-blank text parts, joined by blank lines (as the answer reads). */
+    public String text() {
+        StringBuilder sb = new StringBuilder();
+        for (Part p : parts) {
+            if (p.type.equals("text") && !p.blank) {
+                if (sb.length() > 0) {
+                    sb.append("\n\n");
+                }
+                sb.append(p.text);
+            }
+        }
+        return sb.toString();
+    }
+
     public boolean has(String type) {
         return parts.stream().anyMatch(p -> p.type.equals(type) && (!p.type.equals("reasoning") || !p.blank));
     }

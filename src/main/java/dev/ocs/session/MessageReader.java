@@ -10,20 +10,27 @@ import dev.ocs.http.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Reads {@code GET /session/{id}/message} ({@code [{"info":{…},"parts":[…]}, …]}) with a streaming parser:
- * one part at a time is materialised and reduced, so memory follows the report, not the session's size.
+ * one part at a time is materialised and reduced, and each message is handed on as soon as it is read.
  */
 public final class MessageReader {
     private MessageReader() {}
 
-    /** {@code p} is on the first token of the body. */
+    /** All the messages in a list: for tests and small bodies. {@code p} is on the first token of the body. */
     public static List<Message> read(JsonParser p, ReadOptions opt) throws IOException {
+        List<Message> messages = new ArrayList<>();
+        read(p, opt, messages::add);
+        return messages;
+    }
+
+    /** Hands each message to {@code each} as soon as it is read. {@code p} is on the first token of the body. */
+    public static void read(JsonParser p, ReadOptions opt, Consumer<Message> each) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             throw new OcsException(ExitCode.SERVER_ERROR, "expected a list of messages, got " + describe(p));
         }
-        List<Message> messages = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
             if (p.currentToken() == null) {
                 throw new OcsException(ExitCode.SERVER_ERROR, "the list of messages ended early");
@@ -32,9 +39,8 @@ public final class MessageReader {
                 p.skipChildren();
                 continue;
             }
-            messages.add(readMessage(p, opt));
+            each.accept(readMessage(p, opt));
         }
-        return messages;
     }
 
     private static Message readMessage(JsonParser p, ReadOptions opt) throws IOException {

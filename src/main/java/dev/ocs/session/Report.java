@@ -4,9 +4,15 @@ import dev.ocs.ExitCode;
 
 import java.util.List;
 
-/** Everything {@code inspect} knows about a session, and what it concluded. */
-public record Report(String url, SessionInfo session, Status status, List<Message> messages,
-                     List<Permission> permissions, List<Finding> findings, boolean partial) {
+/**
+ * What {@code inspect} concluded about a session, once all its messages have gone by. The messages themselves
+ * are not kept (they were shown as they were read, see {@link ReportView}): only their totals, and the answer a
+ * prompt's sender wants back.
+ *
+ * @param finalText the text of the newest assistant message that has any, unless a prompt follows it
+ */
+public record Report(String url, SessionInfo session, Status status, List<Permission> permissions,
+                     Totals totals, List<Finding> findings, String finalText) {
 
     /** 0 nothing wrong, 8 only waiting on a permission, 1 anything else found (1 wins over 8). */
     public int exitCode() {
@@ -20,26 +26,79 @@ public record Report(String url, SessionInfo session, Status status, List<Messag
         return permission ? ExitCode.PERMISSION : ExitCode.OK;
     }
 
-    /** The text of the newest assistant message that has any: what a prompt's sender wants back. */
-    public String finalText() {
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            Message m = messages.get(i);
-            if (m.isUser()) {
-                return null;
-            }
-            if (m.isAssistant() && m.hasText()) {
-                StringBuilder sb = new StringBuilder();
-                for (Part p : m.parts) {
-                    if (p.type.equals("text") && !p.blank) {
-                        if (sb.length() > 0) {
-                            sb.append("\n\n");
-                        }
-                        sb.append(p.text);
-                    }
-                }
-                return sb.toString();
-            }
+    /** The session's own totals when it has them and all messages were read, else the sum of what was read. */
+    public Tokens tokens() {
+        return session.tokens() != null && !totals.partial() ? session.tokens() : totals.tokens();
+    }
+
+    public double cost() {
+        return session.cost() != null && !totals.partial() ? session.cost() : totals.cost();
+    }
+
+    /**
+     * Counts over the messages read.
+     *
+     * @param partial only some of the session's messages were read (--last, or one run of a longer session)
+     */
+    public record Totals(int messages, int users, int assistants, Tokens tokens, double cost, boolean partial) {
+        public static final Totals NONE = new Totals(0, 0, 0, Tokens.ZERO, 0, false);
+
+        Totals plus(Message m) {
+            return new Totals(messages + 1, users + (m.isUser() ? 1 : 0), assistants + (m.isAssistant() ? 1 : 0),
+                    tokens.plus(m.tokens), cost + m.cost, partial);
         }
-        return null;
+
+        Totals partial(boolean p) {
+            return new Totals(messages, users, assistants, tokens, cost, partial || p);
+        }
+    }
+
+    /**
+     * Makes a report from messages handed over one at a time, in order: each is diagnosed and shown through the
+     * view, then let go; only the totals and the newest answer's text are kept.
+     */
+    public static final class Builder {
+        private final String url;
+        private final SessionInfo session;
+        private final Status status;
+        private final List<Permission> permissions;
+        private final Diagnosis.Run run;
+        private final ReportView view;
+        private Totals totals = Totals.NONE;
+        private String finalText;
+
+        /** Shows the head of the report at once. */
+        public Builder(String url, SessionInfo session, Status status, List<Permission> permissions,
+                       Diagnosis diagnosis, ReportView view) {
+            this.url = url;
+            this.session = session;
+            this.status = status;
+            this.permissions = permissions;
+            this.run = diagnosis.start(session, status, permissions);
+            this.view = view;
+            view.head(url, session, status, permissions);
+        }
+
+        public void message(Message m) {
+            totals = totals.plus(m);
+            if (m.isUser()) {
+                finalText = null;
+            } else if (m.isAssistant() && m.hasText()) {
+                finalText = m.text();
+            }
+            run.message(m);
+            view.message(m);
+        }
+
+        public int count() {
+            return totals.messages();
+        }
+
+        /** Shows the end of the report (totals, findings) and returns it. */
+        public Report end(boolean partial) {
+            Report r = new Report(url, session, status, permissions, totals.partial(partial), run.findings(), finalText);
+            view.end(r);
+            return r;
+        }
     }
 }

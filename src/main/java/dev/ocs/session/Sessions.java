@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /** Reads what a report needs from the server, and turns "not found" into a sentence about the session. */
 public final class Sessions {
@@ -34,12 +35,26 @@ public final class Sessions {
         }
     }
 
-    /** @param last only the newest N messages (the server's limit parameter), or 0 for all */
+    /** The newest {@code last} messages, in a list: for small reads. */
     public List<Message> messages(String sid, int last, ReadOptions opt) {
+        List<Message> messages = new ArrayList<>();
+        messages(sid, last, opt, messages::add);
+        return messages;
+    }
+
+    /**
+     * Reads the session's messages one at a time, in order, handing each to {@code each}.
+     *
+     * @param last only the newest N messages (the server's limit parameter), or 0 for all
+     */
+    public void messages(String sid, int last, ReadOptions opt, Consumer<Message> each) {
         try {
-            return client.get(OpencodeClient.path("session", sid, "message"),
+            client.get(OpencodeClient.path("session", sid, "message"),
                     OpencodeClient.query("limit", last > 0 ? Integer.toString(last) : null),
-                    p -> MessageReader.read(p, opt));
+                    p -> {
+                        MessageReader.read(p, opt, each);
+                        return null;
+                    });
         } catch (ApiException e) {
             throw notFound(sid, e);
         }
@@ -59,15 +74,18 @@ public final class Sessions {
         return mine;
     }
 
-    public Report report(String sid, int last, ReadOptions opt, Diagnosis diagnosis) {
-        return report(sid, last, null, opt, diagnosis);
+    public Report report(String sid, int last, ReadOptions opt, Diagnosis diagnosis, ReportView view) {
+        return report(sid, last, null, opt, diagnosis, view);
     }
 
     /**
+     * Reads a session and shows it through {@code view} as it is read: messages are diagnosed and shown one at a
+     * time and then let go, so memory does not grow with the session.
+     *
      * @param after when not null, only the messages newer than this id (opencode's ids sort by time): the
      *              report of one run in a longer session
      */
-    public Report report(String sid, int last, String after, ReadOptions opt, Diagnosis diagnosis) {
+    public Report report(String sid, int last, String after, ReadOptions opt, Diagnosis diagnosis, ReportView view) {
         // Three small reads at once (a cold JVM spends tens of ms on each), then the messages.
         CompletableFuture<Status> statusRead = CompletableFuture.supplyAsync(() -> status(sid), READS);
         CompletableFuture<List<Permission>> permissionsRead = CompletableFuture.supplyAsync(() -> permissions(sid), READS);
@@ -75,15 +93,17 @@ public final class Sessions {
         // Status before messages: when it says idle, the messages read next are final.
         Status status = join(statusRead);
         List<Permission> permissions = join(permissionsRead);
-        List<Message> messages = messages(sid, last, opt);
-        boolean partial = last > 0 && messages.size() >= last;
-        if (after != null) {
-            int before = messages.size();
-            messages.removeIf(m -> m.id != null && m.id.compareTo(after) <= 0);
-            partial |= messages.size() < before;
-        }
-        return new Report(client.connection().displayUrl(), info, status, messages, permissions,
-                diagnosis.diagnose(info, status, messages, permissions), partial);
+        Report.Builder report = new Report.Builder(client.connection().displayUrl(), info, status, permissions,
+                diagnosis, view);
+        boolean[] skipped = {false};
+        messages(sid, last, opt, m -> {
+            if (after != null && m.id != null && m.id.compareTo(after) <= 0) {
+                skipped[0] = true;
+            } else {
+                report.message(m);
+            }
+        });
+        return report.end(skipped[0] || last > 0 && report.count() >= last);
     }
 
     private static final Executor READS = Executors.newCachedThreadPool(r -> {

@@ -1,6 +1,7 @@
 package dev.ocs.cli;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -37,11 +38,12 @@ public final class Cli {
     }
 
     public Result run(String... args) {
-        StringWriter out = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
-        Services s = new Services(env, new PrintWriter(out, true), new PrintWriter(err, true), stdin, tty, tty);
+        Services s = new Services(env, out, new PrintWriter(err, true), stdin, tty, tty);
         int code = OcsCommand.run(s, args);
-        return new Result(code, out.toString(), err.toString());
+        s.out().flush();
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
     }
 
     public record Result(int exitCode, String out, String err) {

@@ -49,4 +49,16 @@ class SseReaderTest {
         assertNull(r.next());
         assertEquals(3, r.skipped(), "not json, too long, not an object");
     }
+
+    @Test
+    void anEventOverTheCapIsDroppedWholeNotSplit() throws IOException {
+        // Each of its lines alone would read as an event: none may come out of it.
+        String text = "data: {\"type\":\"first\"}\n" + "data: " + "x".repeat(100) + "\n" + "data: {\"type\":\"tail\"}\n\n"
+                + "data: {\"type\":\"a\",\"properties\":{\"p\":\"0123456789\"}}\n".repeat(3) + "\n"
+                + "data: {\"type\":\"next\"}\n\n";
+        SseReader r = new SseReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), 60);
+        assertEquals("next", r.next().type(), "a long line, then several lines that add up past the cap: both dropped");
+        assertNull(r.next());
+        assertEquals(2, r.skipped());
+    }
 }

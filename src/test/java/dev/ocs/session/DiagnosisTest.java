@@ -31,8 +31,15 @@ class DiagnosisTest {
     static Report report(String fixture, Status status, List<Permission> permissions, String expect) throws IOException {
         List<Message> ms = messages(fixture);
         SessionInfo info = new SessionInfo(ms.get(0).sessionID, "t", "/d", null, null, null, null, null, null);
-        List<Finding> f = new Diagnosis("ocs", expect).diagnose(info, status, ms, permissions);
-        return new Report("http://x", info, status, ms, permissions, f, false);
+        return report(info, status, ms, permissions, new Diagnosis("ocs", expect), ReportView.NONE);
+    }
+
+    /** What inspect does with a body, on messages in hand. */
+    static Report report(SessionInfo info, Status status, List<Message> ms, List<Permission> permissions,
+                         Diagnosis diagnosis, ReportView view) {
+        Report.Builder b = new Report.Builder("http://127.0.0.1:4999", info, status, permissions, diagnosis, view);
+        ms.forEach(b::message);
+        return b.end(false);
     }
 
     static Set<String> codes(Report r) {
@@ -215,7 +222,8 @@ class DiagnosisTest {
     static Set<String> codesOf(List<Message> ms, Status status) {
         SessionInfo info = new SessionInfo("ses_x", null, null, null, null, null, null, null, null);
         Set<String> s = new TreeSet<>();
-        new Diagnosis("ocs", null).diagnose(info, status, ms, List.of()).forEach(f -> s.add(f.code()));
+        report(info, status, ms, List.of(), new Diagnosis("ocs", null), ReportView.NONE).findings()
+                .forEach(f -> s.add(f.code()));
         return s;
     }
 
@@ -256,7 +264,7 @@ class DiagnosisTest {
     void recordedTwoMegabyteReplyIsTrimmedAndClean() throws IOException {
         Report r = report("recorded/big-reply.messages.json", Status.IDLE, List.of(), null);
         assertEquals(Set.of(), codes(r));
-        Part text = r.messages().get(1).parts.stream().filter(p -> "text".equals(p.type)).findFirst().orElseThrow();
+        Part text = messages("recorded/big-reply.messages.json").get(1).parts.stream().filter(p -> "text".equals(p.type)).findFirst().orElseThrow();
         assertTrue(text.trimmed, "2 MB of text is trimmed by default");
         assertTrue(text.chars > 2_000_000, "but its full size is known: " + text.chars);
     }

@@ -204,9 +204,7 @@ class FuzzParserTest {
             if (r.nextInt(5) == 0) {
                 d.withStreamErrors(List.of("UnknownError: x"));
             }
-            List<Finding> findings = d.diagnose(info, st, ms, perms);
-            Report report = new Report("http://127.0.0.1:4999", info, st, ms, perms, findings, r.nextBoolean());
-            render(report, opt);
+            Report report = render(info, st, ms, perms, d, opt);
             int code = report.exitCode();
             assertTrue(code == ExitCode.OK || code == ExitCode.FINDING || code == ExitCode.PERMISSION, "exit " + code);
             report.finalText();
@@ -218,18 +216,44 @@ class FuzzParserTest {
         }
     }
 
-    static void render(Report report, ReadOptions opt) {
-        new HumanReport(new PrintWriter(Writer.nullWriter()), new Style(false), opt).render(report);
-        new HumanReport(new PrintWriter(Writer.nullWriter()), new Style(true), opt).render(report);
+    /** The report three ways (human without and with colour, JSON) from one diagnosis; the JSON must parse. */
+    static Report render(SessionInfo info, Status st, List<Message> ms, List<Permission> perms, Diagnosis d,
+                         ReadOptions opt) {
         StringWriter json = new StringWriter();
+        Report report;
         try (JsonGenerator g = Json.mapper().getFactory().createGenerator(json)) {
-            JsonReport.write(g, report);
+            ReportView[] views = {new HumanReport(new PrintWriter(Writer.nullWriter()), new Style(false), opt),
+                    new HumanReport(new PrintWriter(Writer.nullWriter()), new Style(true), opt), new JsonReport(g)};
+            report = DiagnosisTest.report(info, st, ms, perms, d, new ReportView() {
+                @Override
+                public void head(String url, SessionInfo session, Status status, List<Permission> permissions) {
+                    for (ReportView v : views) {
+                        v.head(url, session, status, permissions);
+                    }
+                }
+
+                @Override
+                public void message(Message m) {
+                    for (ReportView v : views) {
+                        v.message(m);
+                    }
+                }
+
+                @Override
+                public void end(Report r) {
+                    for (ReportView v : views) {
+                        v.end(r);
+                    }
+                }
+            });
         } catch (IOException e) {
             throw new AssertionError("writing the JSON report failed", e);
         }
         JsonNode back = Mutations.parse(json.toString());
         assertEquals(report.exitCode(), back.get("exitCode").asInt());
-        assertEquals(report.messages().size(), back.get("messages").size());
+        assertEquals(ms.size(), back.get("messages").size());
+        assertEquals(ms.size(), back.get("session").get("messageCount").asInt());
+        return report;
     }
 
     static byte[] bytes(JsonNode n) {

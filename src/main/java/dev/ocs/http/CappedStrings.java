@@ -2,6 +2,9 @@ package dev.ocs.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -138,23 +141,15 @@ final class CappedStrings extends InputStream {
             if (escape) {
                 return -1;
             }
-            while (p < len && !special(buf[p])) {
-                p++;
-            }
+            p = plain(buf, p, len, true);
             dropped += p - pos;
             pos = p;
             return 0;
         }
         if (!inString) {
-            int limit = Math.min(len, pos + room);
-            while (p < limit && buf[p] != '"') {
-                p++;
-            }
+            p = plain(buf, p, Math.min(len, pos + room), false);
         } else if (!escape && hexLeft == 0 && kept < cap) {
-            int limit = (int) Math.min(len, Math.min((long) pos + room, pos + (cap - kept)));
-            while (p < limit && !special(buf[p])) {
-                p++;
-            }
+            p = plain(buf, p, (int) Math.min(len, Math.min((long) pos + room, pos + (cap - kept))), true);
             kept += p - pos;
         } else {
             return -1;
@@ -165,8 +160,36 @@ final class CappedStrings extends InputStream {
         return copied;
     }
 
-    private static boolean special(byte c) {
-        return c == '"' || c == '\\' || c == '\n';
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long QUOTES = ONES * '"';
+    private static final long BACKSLASHES = ONES * '\\';
+    private static final long NEWLINES = ONES * '\n';
+
+    /**
+     * The index of the first byte from {@code p} that changes state: a quote, or (in a string) also a backslash or
+     * a newline; {@code limit} if none. This loop sees every byte of a body, so it tests eight at a time (a byte
+     * equals c where {@code word ^ c*ONES} has a zero byte; the lowest such byte is found exactly), which the
+     * short-lived JVM's C1 compiler runs about 5x faster than a byte-by-byte loop.
+     */
+    static int plain(byte[] b, int p, int limit, boolean inString) {
+        while (p + 8 <= limit) {
+            long w = (long) LONGS.get(b, p);
+            long hits = zeroByte(w ^ QUOTES) | (inString ? zeroByte(w ^ BACKSLASHES) | zeroByte(w ^ NEWLINES) : 0);
+            if (hits != 0) {
+                return p + (Long.numberOfTrailingZeros(hits) >>> 3);
+            }
+            p += 8;
+        }
+        while (p < limit && !(b[p] == '"' || inString && (b[p] == '\\' || b[p] == '\n'))) {
+            p++;
+        }
+        return p;
+    }
+
+    /** The high bit of each zero byte of x (and maybe of bytes above the lowest zero byte, which callers ignore). */
+    private static long zeroByte(long x) {
+        return (x - ONES) & ~x & 0x8080808080808080L;
     }
 
     private byte[] marker(byte end) {

@@ -169,6 +169,31 @@ class FuzzCappedStringsTest {
         }
     }
 
+    /** The eight-at-a-time scan finds exactly the byte a plain loop finds, at every offset and length. */
+    @Test
+    void theWordScanAgreesWithAByteLoop() {
+        Random r = new Random(0x5CA9L);
+        byte[] alphabet = {'"', '\\', '\n', 'a', ' ', 0, 1, (byte) 0x80, (byte) 0xC3, (byte) 0xA9, (byte) 0xFF, 0x21, 0x23,
+                0x5B, 0x5D, 0x0B, 0x09};
+        for (int i = 0; i < 20_000; i++) {
+            byte[] b = new byte[1 + r.nextInt(40)];
+            for (int k = 0; k < b.length; k++) {
+                // mostly plain bytes, so runs of 8 and more occur
+                b[k] = r.nextInt(6) == 0 ? alphabet[r.nextInt(alphabet.length)] : (byte) (0x20 + r.nextInt(0x60));
+            }
+            int from = r.nextInt(b.length);
+            int limit = from + r.nextInt(b.length - from + 1);
+            for (boolean inString : new boolean[] {false, true}) {
+                int expected = from;
+                while (expected < limit && !(b[expected] == '"'
+                        || inString && (b[expected] == '\\' || b[expected] == '\n'))) {
+                    expected++;
+                }
+                assertEquals(expected, CappedStrings.plain(b, from, limit, inString), "case " + i);
+            }
+        }
+    }
+
     @Test
     void randomDocumentsStayValidAndStringsAreCappedExactly() throws IOException {
         cut = 0;

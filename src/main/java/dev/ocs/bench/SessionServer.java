@@ -39,6 +39,10 @@ public final class SessionServer implements AutoCloseable {
     private final Map<String, byte[]> limited = new ConcurrentHashMap<>();
     private final String expectedAuth;
 
+    static {
+        Loopback.noDelay();
+    }
+
     public SessionServer(String password) throws IOException {
         expectedAuth = "Basic " + Base64.getEncoder().encodeToString(("opencode:" + password).getBytes(StandardCharsets.UTF_8));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);

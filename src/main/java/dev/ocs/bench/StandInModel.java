@@ -52,6 +52,10 @@ public final class StandInModel implements AutoCloseable {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
+    static {
+        Loopback.noDelay();
+    }
+
     public StandInModel(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.setExecutor(pool);

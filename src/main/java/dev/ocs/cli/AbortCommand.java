@@ -8,24 +8,27 @@ import dev.ocs.session.Message;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Sessions;
 import dev.ocs.session.Status;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "abort", description = {"Stop a session's run and confirm it went idle.",
-        "Exit 0 stopped (or nothing was running), 5 no such session, 7 still busy after 10 s."})
 public final class AbortCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SESSION_ID", description = "The session (ses_…).")
-    String sessionId;
+    private String sessionId;
 
     private final Services services;
+    final CommandSpec spec;
 
     AbortCommand(Services services) {
         this.services = services;
+        Args a = new Args(this, "abort", true, "Stop a session's run and confirm it went idle.",
+                "Exit 0 stopped (or nothing was running), 5 no such session, 7 still busy after 10 s.");
+        a.positional(String.class, v -> sessionId = v, PositionalParamSpec.builder().index("0")
+                .paramLabel("SESSION_ID").description("The session (ses_…)."));
+        spec = a.spec();
     }
 
     @Override

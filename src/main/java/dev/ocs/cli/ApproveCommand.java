@@ -8,11 +8,9 @@ import dev.ocs.run.Permissions;
 import dev.ocs.run.Prompts;
 import dev.ocs.session.Permission;
 import dev.ocs.session.Sessions;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -22,42 +20,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "approve", sortOptions = false,
-        description = {"Answer a session's pending permission request (once, unless --always or --reject).",
-                "Exit 0 answered, 5 nothing pending, 2 several pending and no id or --all.",
-                "With --wait, follow the run it resumes and print the answer, as send --wait does."})
 public final class ApproveCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SESSION_ID", description = "The session (ses_…).")
-    String sessionId;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "REQUEST_ID",
-            description = "The request (per_…); may be left out when only one is pending.")
-    String requestId;
-
-    @ArgGroup(exclusive = true)
-    Reply reply = new Reply();
-
-    static final class Reply {
-        @Option(names = "--always", description = "Allow it from now on (the request's 'always' patterns).")
-        boolean always;
-
-        @Option(names = "--reject", description = "Refuse it.")
-        boolean reject;
-    }
-
-    @Option(names = "--message", paramLabel = "TEXT", description = "A note for the model with the answer.")
-    String message;
-
-    @Option(names = "--all", description = "Answer every pending request of the session.")
-    boolean all;
-
-    @Mixin
-    WaitOptions waitOptions = new WaitOptions();
+    private String sessionId;
+    private String requestId;
+    private boolean always;
+    private boolean reject;
+    private String message;
+    private boolean all;
+    private final WaitOptions waitOptions = new WaitOptions();
 
     private final Services services;
+    final CommandSpec spec;
 
     ApproveCommand(Services services) {
         this.services = services;
+        Args a = new Args(this, "approve", false,
+                "Answer a session's pending permission request (once, unless --always or --reject).",
+                "Exit 0 answered, 5 nothing pending, 2 several pending and no id or --all.",
+                "With --wait, follow the run it resumes and print the answer, as send --wait does.");
+        a.positional(String.class, v -> sessionId = v, PositionalParamSpec.builder().index("0")
+                .paramLabel("SESSION_ID").description("The session (ses_…)."));
+        a.positional(String.class, v -> requestId = v, PositionalParamSpec.builder().index("1").arity("0..1")
+                .paramLabel("REQUEST_ID").description("The request (per_…); may be left out when only one is pending."));
+        a.exclusive(
+                Args.flagSpec(v -> always = v, OptionSpec.builder("--always")
+                        .description("Allow it from now on (the request's 'always' patterns).")),
+                Args.flagSpec(v -> reject = v, OptionSpec.builder("--reject").description("Refuse it.")));
+        a.option(String.class, v -> message = v, OptionSpec.builder("--message").paramLabel("TEXT")
+                .description("A note for the model with the answer."));
+        a.flag(v -> all = v, OptionSpec.builder("--all").description("Answer every pending request of the session."));
+        waitOptions.addTo(a);
+        spec = a.spec();
     }
 
     @Override
@@ -70,7 +63,7 @@ public final class ApproveCommand implements Callable<Integer> {
                 throw OcsException.usage("give a REQUEST_ID or --all, not both");
             }
         }
-        String answer = reply.always ? "always" : reply.reject ? "reject" : "once";
+        String answer = always ? "always" : reject ? "reject" : "once";
         Sessions sessions = new Sessions(services.client());
         sessions.info(sid);
         List<Permission> pending = sessions.permissions(sid);

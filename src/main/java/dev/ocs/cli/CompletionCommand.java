@@ -2,30 +2,27 @@ package dev.ocs.cli;
 
 import dev.ocs.ExitCode;
 import picocli.AutoComplete;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "completion", sortOptions = false,
-        description = {"Print a shell completion script for bash or zsh.",
-                "bash: source <(ocs completion bash)   (or save it to ~/.local/share/bash-completion/completions/ocs)",
-                "zsh:  source <(ocs completion zsh)    (in ~/.zshrc; it turns on bashcompinit itself)"})
 public final class CompletionCommand implements Callable<Integer> {
     enum Shell { bash, zsh }
 
-    @Parameters(index = "0", paramLabel = "SHELL", description = "bash or zsh.")
-    Shell shell;
-
-    @Spec
-    CommandSpec spec;
+    private Shell shell;
 
     private final Services services;
+    final CommandSpec spec;
 
     CompletionCommand(Services services) {
         this.services = services;
+        Args a = new Args(this, "completion", false, "Print a shell completion script for bash or zsh.",
+                "bash: source <(ocs completion bash)   (or save it to ~/.local/share/bash-completion/completions/ocs)",
+                "zsh:  source <(ocs completion zsh)    (in ~/.zshrc; it turns on bashcompinit itself)");
+        a.positional(Shell.class, v -> shell = v, PositionalParamSpec.builder().index("0").paramLabel("SHELL")
+                .description("bash or zsh."));
+        spec = a.spec();
     }
 
     @Override

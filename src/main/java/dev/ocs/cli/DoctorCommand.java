@@ -6,28 +6,31 @@ import dev.ocs.serve.Doctor;
 import dev.ocs.serve.Doctor.Check;
 import dev.ocs.serve.Doctor.Level;
 import dev.ocs.session.Style;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "doctor", sortOptions = false,
-        description = {"Check the setup end to end: the server answers, the credentials, its version, proxy variables, "
-                + "the providers and default model; with --probe, a tiny prompt followed to its end.",
-                "Each check is ok, warn or fail with what to do. Exit 0 nothing failed (warnings allowed), 1 a check "
-                        + "failed (an unreachable server and rejected credentials included)."})
 public final class DoctorCommand implements Callable<Integer> {
-    @Option(names = "--probe", arity = "0..1", paramLabel = "PROVIDER/MODEL", fallbackValue = "",
-            description = "Also send a tiny prompt (to this model, else the default) in a new session, follow it "
-                    + "for at most 60 s with at most 1 retry, and diagnose it. The session is kept.")
-    String probe;
+    private String probe;
 
     private final Services services;
+    final CommandSpec spec;
 
     DoctorCommand(Services services) {
         this.services = services;
+        Args a = new Args(this, "doctor", false, "Check the setup end to end: the server answers, the credentials, "
+                + "its version, proxy variables, the providers and default model; with --probe, a tiny prompt "
+                + "followed to its end.",
+                "Each check is ok, warn or fail with what to do. Exit 0 nothing failed (warnings allowed), 1 a check "
+                        + "failed (an unreachable server and rejected credentials included).");
+        a.option(String.class, v -> probe = v, OptionSpec.builder("--probe").arity("0..1").paramLabel("PROVIDER/MODEL")
+                .fallbackValue("").description("Also send a tiny prompt (to this model, else the default) in a new "
+                        + "session, follow it for at most 60 s with at most 1 retry, and diagnose it. The session is "
+                        + "kept."));
+        spec = a.spec();
     }
 
     @Override

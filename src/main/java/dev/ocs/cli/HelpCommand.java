@@ -3,26 +3,24 @@ package dev.ocs.cli;
 import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.util.concurrent.Callable;
 
 /** {@code ocs help [COMMAND]}: the same text as {@code --help}. */
-@Command(name = "help", description = "Show the help of ocs or of one command.")
 public final class HelpCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "COMMAND", description = "The command to explain.")
-    String command;
-
-    @Spec
-    CommandSpec spec;
+    private String command;
 
     private final Services services;
+    final CommandSpec spec;
 
     HelpCommand(Services services) {
         this.services = services;
+        Args a = new Args(this, "help", true, "Show the help of ocs or of one command.");
+        a.positional(String.class, v -> command = v, PositionalParamSpec.builder().arity("0..1").paramLabel("COMMAND")
+                .description("The command to explain."));
+        spec = a.spec();
     }
 
     @Override

@@ -5,36 +5,37 @@ import dev.ocs.OcsException;
 import dev.ocs.session.Diagnosis;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Sessions;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "inspect", sortOptions = false,
-        description = {"Show what happened in a session and say why an answer is missing or broken.",
-                "Exit 0 nothing wrong, 1 a failure pattern found, 8 only waiting on a permission."})
 public final class InspectCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SESSION_ID", description = "The session (ses_…).")
-    String sessionId;
-
-    @Option(names = "--last", paramLabel = "N", description = "Only the newest N messages.")
-    Integer last;
-
-    @Option(names = "--full", description = "Texts and tool outputs whole, not trimmed.")
-    boolean full;
-
-    @Option(names = "--thinking", description = "Show reasoning text (else only its size).")
-    boolean thinking;
-
-    @Option(names = "--expect-model", paramLabel = "PROVIDER/MODEL",
-            description = "Flag any answer that did not come from this model.")
-    String expectModel;
+    private String sessionId;
+    private Integer last;
+    private boolean full;
+    private boolean thinking;
+    private String expectModel;
 
     private final Services services;
+    final CommandSpec spec;
 
     InspectCommand(Services services) {
         this.services = services;
+        Args a = new Args(this, "inspect", false,
+                "Show what happened in a session and say why an answer is missing or broken.",
+                "Exit 0 nothing wrong, 1 a failure pattern found, 8 only waiting on a permission.");
+        a.positional(String.class, v -> sessionId = v, PositionalParamSpec.builder().index("0")
+                .paramLabel("SESSION_ID").description("The session (ses_…)."));
+        a.option(Integer.class, v -> last = v, OptionSpec.builder("--last").paramLabel("N")
+                .description("Only the newest N messages."));
+        a.flag(v -> full = v, OptionSpec.builder("--full").description("Texts and tool outputs whole, not trimmed."));
+        a.flag(v -> thinking = v, OptionSpec.builder("--thinking")
+                .description("Show reasoning text (else only its size)."));
+        a.option(String.class, v -> expectModel = v, OptionSpec.builder("--expect-model").paramLabel("PROVIDER/MODEL")
+                .description("Flag any answer that did not come from this model."));
+        spec = a.spec();
     }
 
     @Override

@@ -9,8 +9,8 @@ import dev.ocs.session.SessionList.Row;
 import dev.ocs.session.SessionList.State;
 import dev.ocs.session.Style;
 import dev.ocs.session.Tokens;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -23,28 +23,29 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "list", sortOptions = false,
-        description = {"The server's sessions, most recently updated first, with what each is doing "
-                + "(idle, busy, retry, permission, stuck), model, tokens and cost.",
-                "Child sessions are shown under their parent."})
 public final class ListCommand implements Callable<Integer> {
-    @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "20",
-            description = "At most N sessions (default ${DEFAULT-VALUE}).")
-    int limit;
-
-    @Option(names = "--busy", description = "Only sessions working, retrying, waiting on a permission, or stuck.")
-    boolean busy;
-
-    @Option(names = "--roots", description = "Leave out child sessions (those a task started).")
-    boolean roots;
-
-    @Option(names = "--search", paramLabel = "TEXT", description = "Only sessions whose title contains TEXT.")
-    String search;
+    private int limit;
+    private boolean busy;
+    private boolean roots;
+    private String search;
 
     private final Services services;
+    final CommandSpec spec;
 
     ListCommand(Services services) {
         this.services = services;
+        Args a = new Args(this, "list", false, "The server's sessions, most recently updated first, with what each "
+                + "is doing (idle, busy, retry, permission, stuck), model, tokens and cost.",
+                "Child sessions are shown under their parent.");
+        a.option(Integer.class, v -> limit = v, OptionSpec.builder("-n", "--limit").paramLabel("N").defaultValue("20")
+                .description("At most N sessions (default ${DEFAULT-VALUE})."));
+        a.flag(v -> busy = v, OptionSpec.builder("--busy")
+                .description("Only sessions working, retrying, waiting on a permission, or stuck."));
+        a.flag(v -> roots = v, OptionSpec.builder("--roots")
+                .description("Leave out child sessions (those a task started)."));
+        a.option(String.class, v -> search = v, OptionSpec.builder("--search").paramLabel("TEXT")
+                .description("Only sessions whose title contains TEXT."));
+        spec = a.spec();
     }
 
     @Override

@@ -3,64 +3,62 @@ package dev.ocs.cli;
 import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
-@Command(name = "ocs", versionProvider = OcsCommand.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = "Inspect, drive and debug sessions of an OpenCode server (opencode serve).",
-        footerHeading = "%nExit codes:%n",
-        footer = {"  0 ok   1 failure found or run failed   2 usage   3 server unreachable",
-                "  4 credentials rejected   5 not found   6 server error or unreadable answer",
-                "  7 timed out   8 waiting on a permission   130 interrupted"})
+/** The root command: the global options, the subcommands, and how errors become one line and an exit code. */
 public final class OcsCommand implements Runnable {
     /** The subcommands, in the order help lists them. Only the one a call names is built (see commandLine). */
-    static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+    static final List<String> COMMANDS = List.of("inspect", "send", "abort", "approve", "serve-check", "list", "watch",
+            "doctor", "completion", "help");
 
-    static {
-        COMMANDS.put("inspect", InspectCommand.class);
-        COMMANDS.put("send", SendCommand.class);
-        COMMANDS.put("abort", AbortCommand.class);
-        COMMANDS.put("approve", ApproveCommand.class);
-        COMMANDS.put("serve-check", ServeCheckCommand.class);
-        COMMANDS.put("list", ListCommand.class);
-        COMMANDS.put("watch", WatchCommand.class);
-        COMMANDS.put("doctor", DoctorCommand.class);
-        COMMANDS.put("completion", CompletionCommand.class);
-        COMMANDS.put("help", HelpCommand.class);
+    /** A subcommand's model: each command declares its own options ({@link Args}). */
+    private static CommandSpec command(String name, Services services) {
+        switch (name) {
+            case "inspect": return new InspectCommand(services).spec;
+            case "send": return new SendCommand(services).spec;
+            case "abort": return new AbortCommand(services).spec;
+            case "approve": return new ApproveCommand(services).spec;
+            case "serve-check": return new ServeCheckCommand(services).spec;
+            case "list": return new ListCommand(services).spec;
+            case "watch": return new WatchCommand(services).spec;
+            case "doctor": return new DoctorCommand(services).spec;
+            case "completion": return new CompletionCommand(services).spec;
+            case "help": return new HelpCommand(services).spec;
+            default: throw new IllegalArgumentException(name);
+        }
     }
 
     /** Commands that need the whole tree to do their job. */
     private static final Set<String> NEED_ALL = Set.of("help", "completion");
 
+    private static final String PICOCLI_EXCLUDES = "picocli.converters.excludes";
+
     /** Global options that take a value: their value is never a command name. */
     private static final Set<String> GLOBAL_WITH_VALUE = Set.of("--url", "-u", "--username", "--password-file",
             "-p", "--password", "--dir", "--request-timeout");
 
-    @Mixin
-    GlobalOptions globals;
+    private final CommandSpec spec;
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = {"-V", "--version"}, versionHelp = true, order = 2, description = "Print the version and exit.")
-    boolean version;
-
-    private final Services services;
-
-    OcsCommand(Services services) {
-        this.services = services;
+    private OcsCommand(GlobalOptions globals) {
+        Args a = new Args(this, "ocs", false,
+                "Inspect, drive and debug sessions of an OpenCode server (opencode serve).");
+        spec = a.spec();
+        spec.versionProvider(new Version());
+        spec.usageMessage().autoWidth(true).footerHeading("%nExit codes:%n").footer(
+                "  0 ok   1 failure found or run failed   2 usage   3 server unreachable",
+                "  4 credentials rejected   5 not found   6 server error or unreadable answer",
+                "  7 timed out   8 waiting on a permission   130 interrupted");
+        globals.addTo(spec);
+        a.flag(v -> { }, OptionSpec.builder("-V", "--version").versionHelp(true).order(2)
+                .description("Print the version and exit."));
     }
 
     @Override
@@ -69,20 +67,24 @@ public final class OcsCommand implements Runnable {
     }
 
     /**
-     * The one way to build the command line, used by main and by the tests. Building a command's model costs
-     * reflection over its options, so only the command that {@code args} names is added; with none (or for
-     * help) all of them are, so usage and errors list them all.
+     * The one way to build the command line, used by main and by the tests. Only the command that {@code args}
+     * names is added; with none (or for help) all of them are, so usage and errors list them all.
      */
     public static CommandLine commandLine(Services services, String... args) {
-        CommandLine cl = new CommandLine(OcsCommand.class, new Factory(services));
+        if (System.getProperty(PICOCLI_EXCLUDES) == null) {
+            // picocli registers converters for java.sql and java.time types by reflection on every start, loading
+            // and initialising some hundred classes; no ocs option has such a type.
+            System.setProperty(PICOCLI_EXCLUDES, "java\\.(sql|time)\\..*");
+        }
+        GlobalOptions globals = new GlobalOptions();
+        CommandLine cl = new CommandLine(new OcsCommand(globals).spec);
         String named = named(args);
-        for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) {
-            if (named == null || NEED_ALL.contains(named) || named.equals(c.getKey())) {
-                cl.addSubcommand(c.getKey(), c.getValue());
+        for (String c : COMMANDS) {
+            if (named == null || NEED_ALL.contains(named) || named.equals(c)) {
+                cl.addSubcommand(c, new CommandLine(command(c, services)));
             }
         }
-        OcsCommand root = cl.getCommand();
-        services.options(root.globals);
+        services.options(globals);
         cl.setOut(services.out());
         cl.setErr(services.err());
         cl.setExecutionExceptionHandler(new ErrorHandler(services));
@@ -107,7 +109,7 @@ public final class OcsCommand implements Runnable {
             if (a.equals("--")) {
                 return null;
             }
-            if (COMMANDS.containsKey(a)) {
+            if (COMMANDS.contains(a)) {
                 return a;
             }
             if (GLOBAL_WITH_VALUE.contains(a)) {
@@ -134,24 +136,6 @@ public final class OcsCommand implements Runnable {
         public String[] getVersion() {
             return new String[] {"ocs " + property("version") + " (tested with opencode " + property("opencode.version")
                     + ", Java " + Runtime.version() + ")"};
-        }
-    }
-
-    /** Constructor injection: every command gets the same Services. */
-    private static final class Factory implements CommandLine.IFactory {
-        private final Services services;
-
-        Factory(Services services) {
-            this.services = services;
-        }
-
-        @Override
-        public <K> K create(Class<K> cls) throws Exception {
-            try {
-                return cls.getDeclaredConstructor(Services.class).newInstance(services);
-            } catch (NoSuchMethodException e) {
-                return CommandLine.defaultFactory().create(cls);
-            }
         }
     }
 

@@ -7,10 +7,9 @@ import dev.ocs.events.EventFeed;
 import dev.ocs.http.OpencodeClient;
 import dev.ocs.run.Prompts;
 import dev.ocs.session.Sessions;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,36 +24,37 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "send", sortOptions = false,
-        description = {"Send a prompt: to a new session (printing its id), or to an existing one with -s.",
-                "With --wait, follow the run and print the answer; the exit code is inspect's."})
 public final class SendCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PROMPT",
-            description = "The prompt; '-' reads it from standard input.")
-    String prompt;
-
-    @Option(names = {"-f", "--file"}, paramLabel = "PATH", description = "Read the prompt from a file.")
-    Path file;
-
-    @Option(names = {"-s", "--session"}, paramLabel = "SID", description = "Continue this session.")
-    String session;
-
-    @Option(names = {"-m", "--model"}, paramLabel = "PROVIDER/MODEL", description = "The model for this prompt.")
-    String model;
-
-    @Option(names = "--agent", paramLabel = "NAME", description = "The agent (build, plan, …).")
-    String agent;
-
-    @Option(names = "--title", paramLabel = "TEXT", description = "Title of the new session.")
-    String title;
-
-    @Mixin
-    WaitOptions waitOptions = new WaitOptions();
+    private String prompt;
+    private Path file;
+    private String session;
+    private String model;
+    private String agent;
+    private String title;
+    private final WaitOptions waitOptions = new WaitOptions();
 
     private final Services services;
+    final CommandSpec spec;
 
     SendCommand(Services services) {
         this.services = services;
+        Args a = new Args(this, "send", false,
+                "Send a prompt: to a new session (printing its id), or to an existing one with -s.",
+                "With --wait, follow the run and print the answer; the exit code is inspect's.");
+        a.positional(String.class, v -> prompt = v, PositionalParamSpec.builder().index("0").arity("0..1")
+                .paramLabel("PROMPT").description("The prompt; '-' reads it from standard input."));
+        a.option(Path.class, v -> file = v, OptionSpec.builder("-f", "--file").paramLabel("PATH")
+                .description("Read the prompt from a file."));
+        a.option(String.class, v -> session = v, OptionSpec.builder("-s", "--session").paramLabel("SID")
+                .description("Continue this session."));
+        a.option(String.class, v -> model = v, OptionSpec.builder("-m", "--model").paramLabel("PROVIDER/MODEL")
+                .description("The model for this prompt."));
+        a.option(String.class, v -> agent = v, OptionSpec.builder("--agent").paramLabel("NAME")
+                .description("The agent (build, plan, …)."));
+        a.option(String.class, v -> title = v, OptionSpec.builder("--title").paramLabel("TEXT")
+                .description("Title of the new session."));
+        waitOptions.addTo(a);
+        spec = a.spec();
     }
 
     @Override

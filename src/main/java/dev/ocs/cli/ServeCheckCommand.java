@@ -7,8 +7,8 @@ import dev.ocs.http.OpencodeClient;
 import dev.ocs.http.ProxyEnv;
 import dev.ocs.serve.Health;
 import dev.ocs.serve.ServerLauncher;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,29 +16,30 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "serve-check", sortOptions = false,
-        description = {"Check that the server answers and accepts the credentials; with --start, start one when "
-                + "nothing answers.", "Prints 'up URL (opencode VERSION)'. Exit 0 up, 3 down, 4 credentials rejected."})
 public final class ServeCheckCommand implements Callable<Integer> {
-    @Option(names = "--start", description = "Start 'opencode serve' on the --url's host and port when nothing answers.")
-    boolean start;
-
-    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "30",
-            description = "With --start: how long to wait for the new server to answer (default ${DEFAULT-VALUE}).")
-    double waitSeconds;
-
-    @Option(names = "--log", paramLabel = "FILE",
-            description = "With --start: the server's log file (default opencode_serve.log in the temp folder).")
-    Path log;
-
-    @Option(names = "--opencode-bin", paramLabel = "PATH",
-            description = "With --start: the opencode binary (env OPENCODE_BIN, else 'opencode' on PATH).")
-    Path opencodeBin;
+    private boolean start;
+    private double waitSeconds;
+    private Path log;
+    private Path opencodeBin;
 
     private final Services services;
+    final CommandSpec spec;
 
     ServeCheckCommand(Services services) {
         this.services = services;
+        Args a = new Args(this, "serve-check", false, "Check that the server answers and accepts the credentials; "
+                + "with --start, start one when nothing answers.",
+                "Prints 'up URL (opencode VERSION)'. Exit 0 up, 3 down, 4 credentials rejected.");
+        a.flag(v -> start = v, OptionSpec.builder("--start")
+                .description("Start 'opencode serve' on the --url's host and port when nothing answers."));
+        a.option(Double.class, v -> waitSeconds = v, OptionSpec.builder("--wait").paramLabel("SECONDS")
+                .defaultValue("30")
+                .description("With --start: how long to wait for the new server to answer (default ${DEFAULT-VALUE})."));
+        a.option(Path.class, v -> log = v, OptionSpec.builder("--log").paramLabel("FILE")
+                .description("With --start: the server's log file (default opencode_serve.log in the temp folder)."));
+        a.option(Path.class, v -> opencodeBin = v, OptionSpec.builder("--opencode-bin").paramLabel("PATH")
+                .description("With --start: the opencode binary (env OPENCODE_BIN, else 'opencode' on PATH)."));
+        spec = a.spec();
     }
 
     @Override

@@ -1,36 +1,39 @@
 package dev.ocs.cli;
 
 import dev.ocs.OcsException;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.time.Duration;
 import java.util.List;
 
 /** How to follow a run to its end: shared by {@code send --wait} and {@code approve --wait}. */
 public final class WaitOptions {
-    @Option(names = "--wait", description = "Follow the run until it is over and print the answer; the exit code is inspect's.")
     boolean await;
-
-    @Option(names = "--stream", description = "Print the answer as it is written (implies --wait).")
     boolean stream;
-
-    @Option(names = "--thinking", description = "With --stream: include reasoning.")
     boolean thinking;
-
-    @Option(names = "--on-permission", paramLabel = "stop|once|always|reject", defaultValue = "stop",
-            description = "What to do when the run asks a permission (default ${DEFAULT-VALUE}: exit 8).")
     String onPermission;
-
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",
-            description = "Give up waiting after this long (default ${DEFAULT-VALUE}); the session keeps running.")
     String timeout;
-
-    @Option(names = "--max-retries", paramLabel = "N", defaultValue = "3",
-            description = "Stop waiting once the server's retry attempt passes N (default ${DEFAULT-VALUE}).")
     int maxRetries;
-
-    @Option(names = "--full", description = "With --wait --json: texts and tool outputs whole.")
     boolean full;
+
+    void addTo(Args a) {
+        a.flag(v -> await = v, OptionSpec.builder("--wait")
+                .description("Follow the run until it is over and print the answer; the exit code is inspect's."));
+        a.flag(v -> stream = v, OptionSpec.builder("--stream")
+                .description("Print the answer as it is written (implies --wait)."));
+        a.flag(v -> thinking = v, OptionSpec.builder("--thinking").description("With --stream: include reasoning."));
+        a.option(String.class, v -> onPermission = v, OptionSpec.builder("--on-permission")
+                .paramLabel("stop|once|always|reject").defaultValue("stop")
+                .description("What to do when the run asks a permission (default ${DEFAULT-VALUE}: exit 8)."));
+        a.option(String.class, v -> timeout = v, OptionSpec.builder("--timeout").paramLabel("DURATION")
+                .defaultValue("10m")
+                .description("Give up waiting after this long (default ${DEFAULT-VALUE}); the session keeps running."));
+        a.option(Integer.class, v -> maxRetries = v, OptionSpec.builder("--max-retries").paramLabel("N")
+                .defaultValue("3")
+                .description("Stop waiting once the server's retry attempt passes N (default ${DEFAULT-VALUE})."));
+        a.flag(v -> full = v, OptionSpec.builder("--full")
+                .description("With --wait --json: texts and tool outputs whole."));
+    }
 
     boolean waiting() {
         return await || stream;

@@ -16,39 +16,39 @@ import dev.ocs.session.SessionInfo;
 import dev.ocs.session.Sessions;
 import dev.ocs.session.Status;
 import dev.ocs.session.Style;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "watch", sortOptions = false,
-        description = {"Follow a session live: its text as it is written, tool calls, permission requests, retries, "
-                + "errors and status changes (of its child sessions too).",
-                "Runs until Ctrl-C (exit 130); with --until-idle it ends when the session is idle and exits as "
-                        + "inspect does."})
 public final class WatchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SESSION_ID", description = "The session (ses_…).")
-    String sessionId;
-
-    @Option(names = "--until-idle", description = "End when the session is idle (at once if it is already), "
-            + "then diagnose it: exit 0 nothing wrong, 1 a failure found, 8 waiting on a permission.")
-    boolean untilIdle;
-
-    @Option(names = "--thinking", description = "Show reasoning text too.")
-    boolean thinking;
-
-    @Option(names = "--timeout", paramLabel = "DURATION",
-            description = "Stop watching after this long (exit 7); the session is not touched.")
-    String timeout;
+    private String sessionId;
+    private boolean untilIdle;
+    private boolean thinking;
+    private String timeout;
 
     private final Services services;
+    final CommandSpec spec;
 
     WatchCommand(Services services) {
         this.services = services;
+        Args a = new Args(this, "watch", false, "Follow a session live: its text as it is written, tool calls, "
+                + "permission requests, retries, errors and status changes (of its child sessions too).",
+                "Runs until Ctrl-C (exit 130); with --until-idle it ends when the session is idle and exits as "
+                        + "inspect does.");
+        a.positional(String.class, v -> sessionId = v, PositionalParamSpec.builder().index("0")
+                .paramLabel("SESSION_ID").description("The session (ses_…)."));
+        a.flag(v -> untilIdle = v, OptionSpec.builder("--until-idle").description("End when the session is idle "
+                + "(at once if it is already), then diagnose it: exit 0 nothing wrong, 1 a failure found, 8 waiting "
+                + "on a permission."));
+        a.flag(v -> thinking = v, OptionSpec.builder("--thinking").description("Show reasoning text too."));
+        a.option(String.class, v -> timeout = v, OptionSpec.builder("--timeout").paramLabel("DURATION")
+                .description("Stop watching after this long (exit 7); the session is not touched."));
+        spec = a.spec();
     }
 
     @Override

@@ -14,7 +14,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandAnswersHelpOnStdout() {
-        for (String command : OcsCommand.COMMANDS.keySet()) {
+        for (String command : OcsCommand.COMMANDS) {
             Cli.Result r = cli().run(command, "--help");
             assertEquals(ExitCode.OK, r.exitCode(), command + ": " + r);
             assertTrue(r.out().startsWith("Usage: ocs " + command), command + ": " + r.out());
@@ -26,7 +26,7 @@ class CommandLineTest {
     void rootHelpListsEveryCommand() {
         Cli.Result r = cli().run("--help");
         assertEquals(ExitCode.OK, r.exitCode(), r.toString());
-        for (String command : OcsCommand.COMMANDS.keySet()) {
+        for (String command : OcsCommand.COMMANDS) {
             assertTrue(r.out().contains("\n  " + command + " "), command + " missing from\n" + r.out());
         }
         assertEquals(r.out(), cli().run("help").out());

@@ -96,10 +96,26 @@ public final class OcsCommand implements Runnable {
 
     public static int run(Services services, String... args) {
         try {
-            return commandLine(services, args).execute(args);
+            int code = commandLine(services, args).execute(args);
+            services.out().flush();
+            return services.stdoutFailure() == null ? code : stdoutFailed(services, code);
         } finally {
             services.close();
         }
+    }
+
+    /**
+     * stdout could not be written. A reader that stopped reading ({@code ocs inspect … | head}) is no failure of
+     * the run: its exit code stands and nothing is said. Any other write error (a full disk) means the data was
+     * lost: one line, exit 1.
+     */
+    private static int stdoutFailed(Services services, int code) {
+        String why = String.valueOf(services.stdoutFailure().getMessage());
+        if (why.contains("Broken pipe")) {
+            return code;
+        }
+        services.err().println("ocs: cannot write the output to stdout (" + why + ")");
+        return ExitCode.FINDING;
     }
 
     /** The command a call names: the first argument that is a command name and not an option's value. */

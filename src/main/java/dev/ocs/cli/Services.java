@@ -30,7 +30,7 @@ public final class Services implements AutoCloseable {
     static final String DEFAULT_PASSWORD = "changeme";
 
     private final Map<String, String> env;
-    private final OutputStream stdout;
+    private final Stdout stdout;
     private final PrintWriter out;
     private final PrintWriter err;
     private final InputStream in;
@@ -44,8 +44,8 @@ public final class Services implements AutoCloseable {
     public Services(Map<String, String> env, OutputStream stdout, PrintWriter err, InputStream in,
                     boolean outTty, boolean errTty) {
         this.env = Map.copyOf(env);
-        this.stdout = stdout;
-        this.out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
+        this.stdout = new Stdout(stdout);
+        this.out = new PrintWriter(new OutputStreamWriter(this.stdout, StandardCharsets.UTF_8), false);
         this.err = err;
         this.in = in;
         this.outTty = outTty;
@@ -67,6 +67,51 @@ public final class Services implements AutoCloseable {
     /** stdout as bytes, for output that is already UTF-8; flush {@link #out()} before writing here. */
     OutputStream stdout() {
         return stdout;
+    }
+
+    /** The first error writing to stdout (a reader that went away, a full disk), or null. */
+    IOException stdoutFailure() {
+        return stdout.failure;
+    }
+
+    /**
+     * stdout that keeps the first write error instead of throwing it (as PrintWriter does for the text written
+     * through {@link #out()}), so a command always ends the same way and the end of the run reports it once.
+     */
+    private static final class Stdout extends OutputStream {
+        private final OutputStream out;
+        private IOException failure;
+
+        Stdout(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (failure == null) {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (failure == null) {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+        }
     }
 
     public PrintWriter err() {

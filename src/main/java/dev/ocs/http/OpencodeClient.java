@@ -67,6 +67,10 @@ public final class OpencodeClient {
             // Plain http needs no TLS; without this the client loads the CA store on every start.
             b.sslContext(NoTls.CONTEXT).sslParameters(new SSLParameters());
         }
+        // No worker threads: the client's own steps run on its selector thread or the calling one. Safe because
+        // nothing here blocks inside the client: every body is an InputStream read on the calling thread. Saves
+        // the hand-offs to a thread pool that a cold JVM pays for on every request (-26 ms on inspect).
+        b.executor(Runnable::run);
         this.http = b.build();
     }
 

@@ -14,34 +14,29 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Iterator;
 import java.util.Map;
 
 /**
- * JSON for ocs. The commands read and write trees through {@link #FACTORY} (jackson-core) and the small tree
- * reader and writer here; the databind {@link ObjectMapper} costs tens of milliseconds to set up in a fresh
- * JVM, so it is made only when something asks for {@link #mapper()} (tests, the bench).
+ * JSON for ocs. Server bodies are read by {@link JsonBytes}; small documents (error bodies, events) are read, and
+ * all output is written, through {@link #FACTORY} (jackson-core) and the small tree reader and writer here. The
+ * databind {@link ObjectMapper} costs tens of milliseconds to set up in a fresh JVM, so it is made only when
+ * something asks for {@link #mapper()} (tests, the bench).
  */
 public final class Json {
     /** Strings of any length (a tool output can be many MB); nesting capped so hostile input cannot recurse deep. */
     public static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxStringLength(Integer.MAX_VALUE)
-                    .maxNestingDepth(2_000)
+                    .maxNestingDepth(JsonBytes.MAX_DEPTH)
                     .build())
             .build();
 
     /**
      * The longest string, in bytes, read from a server's JSON body; the rest of a longer one is skipped as it
-     * streams by and marked ({@link CappedStrings}). Bounds the memory one string can take at any body size.
+     * streams by and marked ({@link JsonBytes}). Bounds the memory one string can take at any body size.
      */
     public static final int STRING_CAP = 4 << 20;
-
-    /** A streaming parser over a server's body, with every string capped at {@link #STRING_CAP} bytes. */
-    public static JsonParser parser(InputStream in) throws IOException {
-        return FACTORY.createParser(new CappedStrings(in, STRING_CAP));
-    }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

@@ -1,14 +1,15 @@
 package dev.ocs.http;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.SequenceInputStream;
 import java.net.ConnectException;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -129,21 +130,21 @@ public final class OpencodeClient {
     }
 
     public JsonNode get(String path, Map<String, String> query) {
-        return read("GET", path, query, null, null, Json::tree);
+        return read("GET", path, query, null, null, JsonBytes::tree);
     }
 
-    /** GET, then read the body with a streaming parser: large bodies are never held whole. */
+    /** GET, then read the body as it streams (a JSON value, not blank): large bodies are never held whole. */
     public <T> T get(String path, Map<String, String> query, BodyReader<T> reader) {
         return read("GET", path, query, null, null, reader);
     }
 
     public JsonNode post(String path, Map<String, String> query, Object body) {
-        return read("POST", path, query, body, null, Json::tree);
+        return read("POST", path, query, body, null, JsonBytes::tree);
     }
 
     /** Like {@link #get} but with its own time limit (health polls of a server that is starting). */
     public JsonNode getWithin(String path, Duration timeout) {
-        return read("GET", path, null, null, timeout, Json::tree);
+        return read("GET", path, null, null, timeout, JsonBytes::tree);
     }
 
     /**
@@ -157,7 +158,7 @@ public final class OpencodeClient {
 
     @FunctionalInterface
     public interface BodyReader<T> {
-        T read(JsonParser parser) throws IOException;
+        T read(InputStream body) throws IOException;
     }
 
     private <T> T read(String method, String path, Map<String, String> query, Object body,
@@ -177,13 +178,12 @@ public final class OpencodeClient {
                         + type.split(";")[0] + " (" + quote(start, 60) + "); is " + conn.displayUrl()
                         + " an opencode server?");
             }
-            try (JsonParser p = Json.parser(in)) {
-                if (p.nextToken() == null) {
-                    throw new OcsException(ExitCode.SERVER_ERROR, "empty answer from " + what + " on "
-                            + conn.displayUrl());
-                }
-                return reader.read(p);
+            InputStream json = nonBlank(in);
+            if (json == null) {
+                throw new OcsException(ExitCode.SERVER_ERROR, "empty answer from " + what + " on "
+                        + conn.displayUrl());
             }
+            return reader.read(json);
         } catch (JsonProcessingException e) {
             throw new OcsException(ExitCode.SERVER_ERROR, "unreadable answer from " + what + " on "
                     + conn.displayUrl() + ": " + quote(e.getOriginalMessage(), 160), e);
@@ -198,6 +198,21 @@ public final class OpencodeClient {
             throw new OcsException(ExitCode.SERVER_ERROR, "the answer to " + what + " from " + conn.displayUrl()
                     + " broke off: " + conn.redact(describe(e)), e);
         }
+    }
+
+    /** The body from its first byte that is not white space on, or null when there is none. */
+    public static InputStream nonBlank(InputStream in) throws IOException {
+        byte[] head = new byte[8192];
+        int n;
+        while ((n = in.read(head)) >= 0) {
+            for (int i = 0; i < n; i++) {
+                byte b = head[i];
+                if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                    return new SequenceInputStream(new ByteArrayInputStream(head, i, n - i), in);
+                }
+            }
+        }
+        return null;
     }
 
     private HttpResponse<InputStream> send(String method, String path, Map<String, String> query, Object body,

@@ -2,6 +2,7 @@ package dev.ocs.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocs.http.Json;
+import dev.ocs.http.JsonBytes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -74,8 +75,8 @@ public final class Part {
         p.start = Json.optNum(time, "start");
         p.end = Json.optNum(time, "end");
         switch (p.type) {
-            case "text" -> p.setText(Json.text(n, "text"), opt.textLimit(), true);
-            case "reasoning" -> p.setText(Json.text(n, "text"), opt.textLimit(), opt.thinking() || opt.full());
+            case "text" -> p.setText(n.get("text"), opt.textLimit(), true);
+            case "reasoning" -> p.setText(n.get("text"), opt.textLimit(), opt.thinking() || opt.full());
             case "tool" -> {
                 p.tool = Json.text(n, "tool");
                 p.callID = Json.text(n, "callID");
@@ -85,9 +86,9 @@ public final class Part {
                         opt.full() ? 4000 : 120);
                 String out = Json.text(state, "output");
                 if (out != null) {
-                    p.outputChars = out.length();
-                    p.outputTrimmed = out.length() > opt.outputLimit();
-                    p.output = p.outputTrimmed ? out.substring(0, opt.outputLimit()) : out;
+                    p.outputChars = length(state.get("output"), out);
+                    p.outputTrimmed = p.outputChars > opt.outputLimit();
+                    p.output = out.length() > opt.outputLimit() ? out.substring(0, opt.outputLimit()) : out;
                 }
                 p.error = Json.text(state, "error");
                 p.title = Json.text(state, "title");
@@ -115,7 +116,7 @@ public final class Part {
             case "subtask" -> {
                 p.agent = Json.text(n, "agent");
                 p.description = Json.text(n, "description");
-                p.setText(Json.text(n, "prompt"), opt.textLimit(), true);
+                p.setText(n.get("prompt"), opt.textLimit(), true);
             }
             case "agent" -> p.agent = Json.text(n, "name");
             case "compaction" -> p.auto = n.path("auto").isBoolean() ? n.get("auto").asBoolean() : null;
@@ -139,16 +140,23 @@ public final class Part {
         return p;
     }
 
-    private void setText(String t, int limit, boolean keep) {
-        if (t == null) {
+    /** {@code v}: a string, whole or only its start ({@link JsonBytes.LongText}); other scalars as text. */
+    private void setText(JsonNode v, int limit, boolean keep) {
+        if (v == null || v.isNull() || v.isContainerNode()) {
             return;
         }
-        chars = t.length();
-        blank = t.isBlank();
+        String t = v.asText();
+        chars = length(v, t);
+        blank = v instanceof JsonBytes.LongText l ? l.blank : t.isBlank();
         if (keep) {
-            trimmed = t.length() > limit;
-            text = trimmed ? t.substring(0, limit) : t;
+            trimmed = chars > limit;
+            text = t.length() > limit ? t.substring(0, limit) : t;
         }
+    }
+
+    /** The whole length of a string read as {@code t}: more than t's when the reader kept only its start. */
+    private static int length(JsonNode v, String t) {
+        return v instanceof JsonBytes.LongText l ? l.chars : t.length();
     }
 
     private static List<String> strings(JsonNode n) {

@@ -211,7 +211,7 @@ public final class SessionList {
 
     private Message newestMessage(String sid) {
         List<Message> ms = client.get(OpencodeClient.path("session", sid, "message"),
-                OpencodeClient.query("limit", "1"), p -> MessageReader.read(p, ReadOptions.DEFAULT));
+                OpencodeClient.query("limit", "1"), body -> MessageReader.read(body, ReadOptions.DEFAULT));
         return ms.isEmpty() ? null : ms.get(ms.size() - 1);
     }
 

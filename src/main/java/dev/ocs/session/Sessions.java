@@ -51,8 +51,8 @@ public final class Sessions {
         try {
             client.get(OpencodeClient.path("session", sid, "message"),
                     OpencodeClient.query("limit", last > 0 ? Integer.toString(last) : null),
-                    p -> {
-                        MessageReader.read(p, opt, each);
+                    body -> {
+                        MessageReader.read(body, opt, each);
                         return null;
                     });
         } catch (ApiException e) {

@@ -1,13 +1,15 @@
 package dev.ocs.session;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocs.ExitCode;
 import dev.ocs.Fixtures;
 import dev.ocs.http.Json;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,9 +24,8 @@ class DiagnosisTest {
     static final Status BUSY = new Status("busy", null, null, null);
 
     static List<Message> messages(String fixture) throws IOException {
-        try (JsonParser p = Json.mapper().createParser(Fixtures.read(fixture))) {
-            p.nextToken();
-            return MessageReader.read(p, ReadOptions.DEFAULT);
+        try (InputStream in = new ByteArrayInputStream(Fixtures.read(fixture).getBytes(StandardCharsets.UTF_8))) {
+            return MessageReader.read(in, ReadOptions.DEFAULT);
         }
     }
 
@@ -204,18 +205,16 @@ class DiagnosisTest {
         Part tool = read(json).get(0).parts.get(1);
         assertEquals(ReadOptions.OUTPUT_LIMIT, tool.output.length());
         assertEquals("ls", tool.input);
-        try (JsonParser p = Json.mapper().createParser(json)) {
-            p.nextToken();
-            Part full = MessageReader.read(p, new ReadOptions(true, false)).get(0).parts.get(0);
+        try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
+            Part full = MessageReader.read(in, new ReadOptions(true, false)).get(0).parts.get(0);
             assertEquals(big, full.text);
             assertFalse(full.trimmed);
         }
     }
 
     static List<Message> read(String json) throws IOException {
-        try (JsonParser p = Json.mapper().createParser(json)) {
-            p.nextToken();
-            return MessageReader.read(p, ReadOptions.DEFAULT);
+        try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
+            return MessageReader.read(in, ReadOptions.DEFAULT);
         }
     }
 

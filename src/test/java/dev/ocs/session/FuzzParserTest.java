@@ -1,7 +1,6 @@
 package dev.ocs.session;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocs.ExitCode;
@@ -9,6 +8,8 @@ import dev.ocs.Fixtures;
 import dev.ocs.Mutations;
 import dev.ocs.OcsException;
 import dev.ocs.http.Json;
+import dev.ocs.http.JsonBytes;
+import dev.ocs.http.OpencodeClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -82,13 +83,14 @@ class FuzzParserTest {
 
     // ---- what inspect does with each body, after the HTTP layer
 
-    /** Mirrors OpencodeClient.read: empty body, JSON and I/O errors are exit 6; the reader sees the first token. */
+    /** Mirrors OpencodeClient.read: blank body, JSON and I/O errors are exit 6. */
     static <T> T body(Body body, Reader<T> reader) {
-        try (JsonParser p = Json.parser(body.open())) {
-            if (p.nextToken() == null) {
+        try (InputStream in = body.open()) {
+            InputStream json = OpencodeClient.nonBlank(in);
+            if (json == null) {
                 throw new OcsException(ExitCode.SERVER_ERROR, "empty answer");
             }
-            return reader.read(p);
+            return reader.read(json);
         } catch (JsonProcessingException e) {
             throw new OcsException(ExitCode.SERVER_ERROR, "unreadable answer: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -97,11 +99,11 @@ class FuzzParserTest {
     }
 
     interface Reader<T> {
-        T read(JsonParser p) throws IOException;
+        T read(InputStream body) throws IOException;
     }
 
     static JsonNode tree(Body body) {
-        return body(body, p -> Json.mapper().readTree(p));
+        return body(body, JsonBytes::tree);
     }
 
     /** A server's answer: bytes, or a stream generated as it is read (tens of MB that are never held whole). */

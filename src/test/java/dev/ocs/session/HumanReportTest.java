@@ -1,12 +1,14 @@
 package dev.ocs.session;
 
-import com.fasterxml.jackson.core.JsonParser;
 import dev.ocs.http.Json;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -28,9 +30,8 @@ class HumanReportTest {
                 + e + "\"},\"error\":\"bad" + e + "\"}},{\"type\":\"file\",\"filename\":\"f" + e + "\",\"mime\":\"t" + e + "\"},"
                 + "{\"type\":\"weird" + e + "\",\"k" + e + "\":1}]}]";
         List<Message> ms;
-        try (JsonParser p = Json.mapper().createParser(body)) {
-            p.nextToken();
-            ms = MessageReader.read(p, ReadOptions.DEFAULT);
+        try (InputStream in = new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))) {
+            ms = MessageReader.read(in, ReadOptions.DEFAULT);
         }
         SessionInfo info = new SessionInfo("ses_1", "title" + EVIL, "/dir" + EVIL, null, "1" + EVIL, null, null, null,
                 null);

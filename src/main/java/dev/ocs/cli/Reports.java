@@ -33,7 +33,8 @@ final class Reports {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(held, StandardCharsets.UTF_8));
         ReportView view;
         try {
-            view = services.json() ? new JsonReport(Output.generator(out))
+            // JSON goes to the bytes itself (and is flushed at its end, before the newline below).
+            view = services.json() ? new JsonReport(Output.generator(held))
                     : new HumanReport(out, new Style(services.colorOut()), opt);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

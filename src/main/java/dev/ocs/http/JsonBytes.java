@@ -421,15 +421,13 @@ public final class JsonBytes {
                 isBlank = false;
             }
             if (kept == null && (n + units > keep || keptBytes + len > cap)) {
-                // From here on only counted. A pair cut in half keeps its first half, as String.substring does.
+                // From here on only counted. Never half a pair: one the cut would split is left out whole.
                 sb = append(sb, start, pos, ascii);
                 overCap = keptBytes + len > cap;
-                if (!overCap && units == 2 && n + 1 == keep) {
-                    sb = (sb == null ? new StringBuilder() : sb).append(Character.highSurrogate(cp));
-                } else if (overCap && sb != null && Character.isHighSurrogate(sb.charAt(sb.length() - 1))) {
-                    // The cap fell between the two escapes of a pair: the first (six bytes) goes too.
+                if (sb != null && sb.length() > 0 && Character.isHighSurrogate(sb.charAt(sb.length() - 1))) {
+                    // The cut fell between the two escapes of a pair: the first (six bytes) goes too.
                     sb.setLength(sb.length() - 1);
-                    dropped += 6;
+                    dropped += overCap ? 6 : 0;
                 }
                 kept = sb == null ? "" : sb.toString();
                 sb = null;

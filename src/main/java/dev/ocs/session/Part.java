@@ -88,7 +88,7 @@ public final class Part {
                 if (out != null) {
                     p.outputChars = length(state.get("output"), out);
                     p.outputTrimmed = p.outputChars > opt.outputLimit();
-                    p.output = out.length() > opt.outputLimit() ? out.substring(0, opt.outputLimit()) : out;
+                    p.output = start(out, opt.outputLimit());
                 }
                 p.error = Json.text(state, "error");
                 p.title = Json.text(state, "title");
@@ -150,8 +150,16 @@ public final class Part {
         blank = v instanceof JsonBytes.LongText l ? l.blank : t.isBlank();
         if (keep) {
             trimmed = chars > limit;
-            text = t.length() > limit ? t.substring(0, limit) : t;
+            text = start(t, limit);
         }
+    }
+
+    /** The first {@code limit} chars of {@code t}, or one fewer where the limit would split a surrogate pair. */
+    static String start(String t, int limit) {
+        if (t.length() <= limit) {
+            return t;
+        }
+        return t.substring(0, limit > 0 && Character.isHighSurrogate(t.charAt(limit - 1)) ? limit - 1 : limit);
     }
 
     /** The whole length of a string read as {@code t}: more than t's when the reader kept only its start. */

@@ -212,6 +212,27 @@ class DiagnosisTest {
         }
     }
 
+    @Test
+    void aTrimNeverSplitsASurrogatePairAndCountsTheWhole() throws IOException {
+        String text = "x".repeat(ReadOptions.TEXT_LIMIT - 1) + "\ud83d\ude80" + "y".repeat(10);
+        String output = "o".repeat(ReadOptions.OUTPUT_LIMIT - 1) + "\ud83d\ude80";
+        for (boolean escaped : new boolean[] {false, true}) {
+            String json = "[{\"info\":{\"id\":\"msg_1\",\"role\":\"assistant\"},\"parts\":[{\"type\":\"text\","
+                    + "\"text\":" + Json.mapper().writeValueAsString(text) + "},{\"type\":\"tool\",\"state\":{\"output\":"
+                    + Json.mapper().writeValueAsString(output) + "}}]}]";
+            if (escaped) {
+                json = json.replace("\ud83d\ude80", "\\ud83d\\ude80");
+            }
+            List<Part> parts = read(json).get(0).parts;
+            assertEquals("x".repeat(ReadOptions.TEXT_LIMIT - 1), parts.get(0).text, "escaped " + escaped);
+            assertEquals(text.length(), parts.get(0).chars);
+            assertTrue(parts.get(0).trimmed);
+            assertEquals("o".repeat(ReadOptions.OUTPUT_LIMIT - 1), parts.get(1).output, "escaped " + escaped);
+            assertEquals(output.length(), parts.get(1).outputChars);
+            assertTrue(parts.get(1).outputTrimmed);
+        }
+    }
+
     static List<Message> read(String json) throws IOException {
         try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
             return MessageReader.read(in, ReadOptions.DEFAULT);

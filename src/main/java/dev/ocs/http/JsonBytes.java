@@ -279,10 +279,15 @@ public final class JsonBytes {
 
     // ---- strings
 
-    /** Of the last string read: its whole length in chars, whether it is all blank, and whether it was cut. */
+    /**
+     * Of the last string read: its whole length in chars, whether it is all blank, whether it was cut, and whether
+     * at the cap, with how many bytes skipped past it.
+     */
     private int chars;
     private boolean blank;
     private boolean cut;
+    private boolean overCap;
+    private long dropped;
 
     /** The rest of a string whose opening quote is consumed: whole, up to the cap. */
     private String text() throws IOException {
@@ -298,9 +303,6 @@ public final class JsonBytes {
         }
         return new LongText(overCap ? s + " … [ocs skipped " + dropped + " bytes]" : s, chars, blank);
     }
-
-    private boolean overCap;
-    private long dropped;
 
     /**
      * Reads the rest of a string (its opening quote consumed) and returns its first {@code keep} chars, at most

@@ -2,24 +2,19 @@ package dev.ocs.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 
 /**
- * JSON for ocs. Server bodies are read by {@link JsonBytes}; small documents (error bodies, events) are read, and
- * all output is written, through {@link #FACTORY} (jackson-core) and the small tree reader and writer here. The
+ * JSON for ocs. Everything a server sends is read by {@link JsonBytes}; all output is written through
+ * {@link #FACTORY} (jackson-core) and the small tree writer here. The
  * databind {@link ObjectMapper} costs tens of milliseconds to set up in a fresh JVM, so it is made only when
  * something asks for {@link #mapper()} (tests, the bench).
  */
@@ -38,8 +33,6 @@ public final class Json {
      */
     public static final int STRING_CAP = 4 << 20;
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
     private static final class Holder {
         static final ObjectMapper MAPPER = new ObjectMapper(FACTORY)
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -50,75 +43,13 @@ public final class Json {
         return Holder.MAPPER;
     }
 
-    /** Reads the value the parser is on (its current token) as a tree, leaving the parser on its last token. */
-    public static JsonNode tree(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == null) {
-            t = p.nextToken();
-            if (t == null) {
-                return null;
-            }
-        }
-        switch (t) {
-            case START_OBJECT: {
-                ObjectNode o = NODES.objectNode();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    p.nextToken();
-                    o.set(name, tree(p));
-                }
-                return o;
-            }
-            case START_ARRAY: {
-                ArrayNode a = NODES.arrayNode();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    if (p.currentToken() == null) {
-                        throw new JsonParseException(p, "unexpected end of input in an array");
-                    }
-                    a.add(tree(p));
-                }
-                return a;
-            }
-            case VALUE_STRING:
-                return NODES.textNode(p.getText());
-            case VALUE_NUMBER_INT:
-                switch (p.getNumberType()) {
-                    case INT: return NODES.numberNode(p.getIntValue());
-                    case LONG: return NODES.numberNode(p.getLongValue());
-                    default: return NODES.numberNode(p.getBigIntegerValue());
-                }
-            case VALUE_NUMBER_FLOAT:
-                return NODES.numberNode(p.getDoubleValue());
-            case VALUE_TRUE:
-                return NODES.booleanNode(true);
-            case VALUE_FALSE:
-                return NODES.booleanNode(false);
-            case VALUE_NULL:
-                return NODES.nullNode();
-            default:
-                throw new JsonParseException(p, "unexpected " + t);
-        }
-    }
-
-    /** A whole document as a tree (null for an empty one). Trailing content is an error. */
+    /** A whole document as a tree (null for a blank one). Trailing content is an error. */
     public static JsonNode tree(byte[] json) throws IOException {
-        try (JsonParser p = FACTORY.createParser(json)) {
-            return whole(p);
-        }
+        return JsonBytes.whole(json);
     }
 
     public static JsonNode tree(String json) throws IOException {
-        try (JsonParser p = FACTORY.createParser(json)) {
-            return whole(p);
-        }
-    }
-
-    private static JsonNode whole(JsonParser p) throws IOException {
-        JsonNode n = tree(p);
-        if (n != null && p.nextToken() != null) {
-            throw new JsonParseException(p, "unexpected content after the value");
-        }
-        return n;
+        return JsonBytes.whole(json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes maps, lists, trees, strings, numbers, booleans and null. */

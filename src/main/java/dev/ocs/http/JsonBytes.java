@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
@@ -34,7 +35,7 @@ public final class JsonBytes {
 
     private final InputStream in;
     private final int cap;
-    private byte[] buf = new byte[64 * 1024];
+    private final byte[] buf;
     private int pos;
     private int lim;
     private long offset; // bytes of the body before buf[0]
@@ -45,13 +46,32 @@ public final class JsonBytes {
     }
 
     JsonBytes(InputStream in, int cap) {
+        this(in, cap, 64 * 1024);
+    }
+
+    private JsonBytes(InputStream in, int cap, int buffer) {
         this.in = in;
         this.cap = cap;
+        this.buf = new byte[buffer];
     }
 
     /** The value a body starts with, as a tree (what follows it is not read). */
     public static JsonNode tree(InputStream body) throws IOException {
         return new JsonBytes(body).value(0);
+    }
+
+    /** A whole small document (an error body, an event) as a tree, null when blank; content after it is an error. */
+    public static JsonNode whole(byte[] json) throws IOException {
+        int buffer = Math.max(64, Math.min(json.length, 64 * 1024));
+        JsonBytes j = new JsonBytes(new ByteArrayInputStream(json), Json.STRING_CAP, buffer);
+        if (j.peek() < 0) {
+            return null;
+        }
+        JsonNode n = j.value(0);
+        if (j.peek() >= 0) {
+            throw j.unexpected(j.peek(), "nothing after the value");
+        }
+        return n;
     }
 
     /** A string that was not kept whole: its start, and what the whole string was. */

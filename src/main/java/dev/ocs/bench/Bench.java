@@ -11,7 +11,8 @@ import java.nio.file.StandardCopyOption;
  * that uses it. {@code Bench --env-file F} writes shell assignments (OCS_URL, OPENCODE_SERVER_USERNAME,
  * OPENCODE_SERVER_PASSWORD, OCS_BENCH_PROJECT, OCS_BENCH_MODEL, OCS_BENCH_DEAD_MODEL, OCS_BENCH_PID,
  * OCS_BENCH_MODEL_URL) to F once the server answers, then runs until it is stopped (SIGTERM or Ctrl-C),
- * when it stops the server and deletes its folders. Progress goes to stderr.
+ * when it stops the server and deletes its folders. {@code Bench --install} only installs the pinned opencode
+ * (once) and prints where its binary is. Progress goes to stderr.
  */
 public final class Bench {
     private Bench() {}
@@ -21,8 +22,11 @@ public final class Bench {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--env-file") && i + 1 < args.length) {
                 envFile = Path.of(args[++i]);
+            } else if (args[i].equals("--install") && args.length == 1) {
+                System.out.println(OpencodeServer.ensureInstalled(new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
+                return;
             } else {
-                System.err.println("usage: Bench [--env-file FILE]");
+                System.err.println("usage: Bench [--env-file FILE | --install]");
                 System.exit(2);
             }
         }

@@ -23,7 +23,11 @@ import java.util.Map;
 public final class Train {
     private Train() {}
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, ClassNotFoundException {
+        // The entry point's own classes too (the launcher runs dev.ocs.Main, this training does not): without them a
+        // run loads and verifies them from the jar.
+        Class.forName("dev.ocs.Main");
+        Class.forName("dev.ocs.Terminal");
         Path dir = Files.createTempDirectory("ocs-train-");
         Path session = dir.resolve("ses_train.messages.json");
         try (SessionServer server = new SessionServer("train")) {

@@ -1,7 +1,9 @@
 package dev.ocs.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
@@ -19,6 +21,8 @@ import java.nio.file.StandardOpenOption;
  */
 final class HeldOutput extends OutputStream {
     static final int IN_MEMORY = 1 << 20;
+    /** The temporary file is written and read back in pieces this large (a system call each; 8 KB before). */
+    static final int FILE_BUFFER = 256 * 1024;
 
     private final OutputStream out;
     private final ByteArrayOutputStream held = new ByteArrayOutputStream(64 * 1024);
@@ -61,7 +65,7 @@ final class HeldOutput extends OutputStream {
             } catch (IOException e) {
                 // not on this file system (Windows): DELETE_ON_CLOSE removes it
             }
-            spill = Channels.newOutputStream(file);
+            spill = new BufferedOutputStream(Channels.newOutputStream(file), FILE_BUFFER);
         } catch (IOException | SecurityException | java.nio.file.InvalidPathException e) {
             direct = true;
         }
@@ -73,8 +77,13 @@ final class HeldOutput extends OutputStream {
     void release() {
         try {
             if (spill != null) {
+                spill.flush();
                 file.position(0);
-                Channels.newInputStream(file).transferTo(out);
+                InputStream in = Channels.newInputStream(file);
+                byte[] buffer = new byte[FILE_BUFFER];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    out.write(buffer, 0, n);
+                }
                 file.close();
             } else {
                 held.writeTo(out);

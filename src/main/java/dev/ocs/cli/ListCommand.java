@@ -9,13 +9,11 @@ import dev.ocs.session.SessionList.Row;
 import dev.ocs.session.SessionList.State;
 import dev.ocs.session.Style;
 import dev.ocs.session.Tokens;
+import dev.ocs.session.UtcTime;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -223,7 +221,7 @@ public final class ListCommand implements Callable<Integer> {
         if (s < 7 * 86_400) {
             return s / 86_400 + "d ago";
         }
-        return DateTimeFormatter.ISO_LOCAL_DATE.format(Instant.ofEpochMilli(epochMs).atOffset(ZoneOffset.UTC));
+        return UtcTime.date(epochMs);
     }
 
     static String count(long n) {

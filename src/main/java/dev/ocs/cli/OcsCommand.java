@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
@@ -39,7 +40,15 @@ public final class OcsCommand implements Runnable {
     /** Commands that need the whole tree to do their job. */
     private static final Set<String> NEED_ALL = Set.of("help", "completion");
 
-    private static final String PICOCLI_EXCLUDES = "picocli.converters.excludes";
+    /**
+     * picocli's start-up work that ocs does not need, turned off by its own system properties: it registers
+     * converters for java.sql and java.time types by reflection (loading and initialising some hundred classes;
+     * no ocs option has such a type), and it looks for Groovy's Closure class: a class lookup through the jar
+     * that fails with an exception on every start.
+     */
+    private static final Map<String, String> PICOCLI_OFF = Map.of(
+            "picocli.converters.excludes", "java\\.(sql|time)\\..*",
+            "picocli.disable.closures", "true");
 
     /** Global options that take a value: their value is never a command name. */
     private static final Set<String> GLOBAL_WITH_VALUE = Set.of("--url", "-u", "--username", "--password-file",
@@ -71,11 +80,11 @@ public final class OcsCommand implements Runnable {
      * names is added; with none (or for help) all of them are, so usage and errors list them all.
      */
     public static CommandLine commandLine(Services services, String... args) {
-        if (System.getProperty(PICOCLI_EXCLUDES) == null) {
-            // picocli registers converters for java.sql and java.time types by reflection on every start, loading
-            // and initialising some hundred classes; no ocs option has such a type.
-            System.setProperty(PICOCLI_EXCLUDES, "java\\.(sql|time)\\..*");
-        }
+        PICOCLI_OFF.forEach((key, value) -> {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+            }
+        });
         GlobalOptions globals = new GlobalOptions();
         CommandLine cl = new CommandLine(new OcsCommand(globals).spec);
         String named = named(args);

@@ -2,13 +2,9 @@ package dev.ocs.session;
 
 import dev.ocs.session.Finding.Severity;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -322,8 +318,7 @@ public final class Diagnosis {
     }
 
     private static String time(long epochMs) {
-        return DateTimeFormatter.ofPattern("HH:mm:ss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC)
-                .format(Instant.ofEpochMilli(epochMs));
+        return UtcTime.time(epochMs);
     }
 
     private static String nullToEmpty(String s) {

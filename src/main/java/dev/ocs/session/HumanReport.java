@@ -3,13 +3,9 @@ package dev.ocs.session;
 import dev.ocs.http.OpencodeClient;
 
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,8 +15,6 @@ import java.util.Map;
  */
 public final class HumanReport implements ReportView {
     static final int WIDTH = 80;
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
 
     private final PrintWriter out;
     private final Style s;
@@ -84,7 +78,7 @@ public final class HumanReport implements ReportView {
         StringBuilder head = new StringBuilder();
         head.append(s.bold(m.role)).append(' ').append(s.dim(m.id == null ? "?" : m.id));
         if (m.created != null) {
-            head.append("  ").append(WHEN.format(Instant.ofEpochMilli(m.created)).substring(11));
+            head.append("  ").append(UtcTime.time(m.created));
         }
         println(head.toString());
         List<String> facts = new ArrayList<>();
@@ -192,7 +186,7 @@ public final class HumanReport implements ReportView {
     }
 
     private void field(String name, String value) {
-        line("  " + String.format(Locale.ROOT, "%-10s", name) + " ", value);
+        line("  " + name + " ".repeat(Math.max(0, 10 - name.length())) + " ", value);
     }
 
     private void block(String label, String text, int chars, boolean trimmed) {
@@ -295,7 +289,7 @@ public final class HumanReport implements ReportView {
     }
 
     private static String when(long ms) {
-        return WHEN.format(Instant.ofEpochMilli(ms));
+        return UtcTime.dateTime(ms);
     }
 
     private static String clip(String s, int max) {

@@ -134,6 +134,69 @@ class LauncherIT {
                 "an AOT cache for JDK 25: " + archives(dir));
     }
 
+    /** A copy of the launcher and the jar in a folder of their own, with no sources: its jar can be touched freely. */
+    static Path installedCopy(Path tmp) throws IOException {
+        Path launcher = tmp.resolve("ocs-copy/scripts/ocs");
+        Path jar = tmp.resolve("ocs-copy/target/ocs.jar");
+        Files.createDirectories(launcher.getParent());
+        Files.createDirectories(jar.getParent());
+        Files.copy(LAUNCHER, launcher, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(ROOT.resolve("target/ocs.jar"), jar);
+        return launcher;
+    }
+
+    @Test
+    void anArchiveOlderThanTheJarIsNeitherUsedNorKeptButMadeAgain(@TempDir Path tmp) throws Exception {
+        Path launcher = installedCopy(tmp);
+        Path jar = launcher.getParent().resolveSibling("target/ocs.jar");
+        Path dir = tmp.resolve("cds");
+        Map<String, String> on = Map.of("OCS_ARCHIVE_DIR", dir.toString());
+        String[] inspect = {"inspect", "ses_launcher", "--json"};
+        Run plain = run(launcher, tmp, Map.of("OCS_CLASS_ARCHIVE", "off"), inspect);
+        assertEquals(0, plain.code(), plain.toString());
+        run(launcher, tmp, on, inspect);
+        awaitArchive(dir);
+        Path archive = archives(dir).get(0);
+
+        // The jar is rebuilt (here: only its time moves on, to just after the archive's): the JVM would refuse the
+        // old archive with a warning on stderr, so the launcher must not offer it; it runs without and makes a new one.
+        java.nio.file.attribute.FileTime later = java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(archive).toMillis() + 1);
+        Thread.sleep(10);
+        Files.setLastModifiedTime(jar, later);
+        Run stale = run(launcher, tmp, on, inspect);
+        assertEquals(plain, stale, "same output and nothing on stderr with an archive older than the jar");
+        awaitArchive(dir);
+        assertEquals(List.of(archive), archives(dir), "one archive per JDK, made again under the same name");
+        assertTrue(Files.getLastModifiedTime(archive).compareTo(later) > 0, "the new archive is newer than the jar");
+        assertEquals(plain, run(launcher, tmp, on, inspect), "with the new archive");
+    }
+
+    @Test
+    void aJavaOnPathIsFollowedToItsJdkEachTimeItChanges(@TempDir Path tmp) throws Exception {
+        Path jdk17 = Path.of(System.getProperty("java.home"));
+        Path jdk25 = Stream.of(System.getenv("JAVA25_HOME"), "/usr/lib/jvm/temurin-25-jdk-amd64")
+                .filter(p -> p != null && Files.isExecutable(Path.of(p, "bin", "java"))).map(Path::of).findFirst()
+                .orElseThrow(() -> new AssertionError("no JDK 25 found: set JAVA25_HOME to run the launcher on it"));
+        Path bin = tmp.resolve("bin");
+        Files.createDirectories(bin);
+        Path java = bin.resolve("java");
+        Files.createSymbolicLink(java, jdk17.resolve("bin/java"));
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+        env.put("JAVA_HOME", "");
+        env.put("OCS_ARCHIVE_DIR", tmp.resolve("cds").toString());
+        Run first = run(LAUNCHER, tmp, env, "--version");
+        assertTrue(first.out().contains("Java " + Runtime.version().feature() + "."), first.toString());
+        // The link now leads to another JDK: the remembered JDK home must not be used for it.
+        Files.delete(java);
+        Files.createSymbolicLink(java, jdk25.resolve("bin/java"));
+        Run second = run(LAUNCHER, tmp, env, "--version");
+        assertTrue(second.out().contains("Java 25"), second.toString());
+        assertEquals("", second.err(), second.toString());
+        awaitArchive(tmp.resolve("cds"));   // the trainings the two runs started, before the folder goes
+    }
+
     @Test
     void worksThroughASymlinkFromAnyDirectory(@TempDir Path tmp) throws Exception {
         Path link = tmp.resolve("bin/ocs");

@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * Times as ocs prints them, in UTC: {@code 2026-11-23 19:56:13Z}, {@code 19:56:13Z}, {@code 2026-11-23}. Worked out
- * from the epoch milliseconds directly: java.time's formatter costs a small call some 70 classes to load and, in a
+ * from the epoch milliseconds directly: java.time's formatter costs a small call some 50 classes to load and, in a
  * cold JVM, a few milliseconds per thousand messages of a report. A date outside the years 1970 to 9999 (a damaged
  * timestamp) is left to java.time, which writes it as before.
  */

@@ -124,11 +124,15 @@ class LauncherIT {
                 || p.getFileName().toString().endsWith(".aot")), archives(dir).toString());
     }
 
-    @Test
-    void jdk25GetsItsOwnAotCache(@TempDir Path dir) throws Exception {
-        Path jdk = Stream.of(System.getenv("JAVA25_HOME"), "/usr/lib/jvm/temurin-25-jdk-amd64")
+    static Path jdk25() {
+        return Stream.of(System.getenv("JAVA25_HOME"), "/usr/lib/jvm/temurin-25-jdk-amd64")
                 .filter(p -> p != null && Files.isExecutable(Path.of(p, "bin", "java"))).map(Path::of).findFirst()
                 .orElseThrow(() -> new AssertionError("no JDK 25 found: set JAVA25_HOME to run the launcher on it"));
+    }
+
+    @Test
+    void jdk25GetsItsOwnAotCache(@TempDir Path dir) throws Exception {
+        Path jdk = jdk25();
         sameOutputInEveryArchiveState(Map.of("JAVA_HOME", jdk.toString()), dir);
         assertTrue(archives(dir).stream().allMatch(p -> p.getFileName().toString().matches("ocs-jdk25-.*\\.aot")),
                 "an AOT cache for JDK 25: " + archives(dir));
@@ -174,14 +178,12 @@ class LauncherIT {
 
     @Test
     void aJavaOnPathIsFollowedToItsJdkEachTimeItChanges(@TempDir Path tmp) throws Exception {
-        Path jdk17 = Path.of(System.getProperty("java.home"));
-        Path jdk25 = Stream.of(System.getenv("JAVA25_HOME"), "/usr/lib/jvm/temurin-25-jdk-amd64")
-                .filter(p -> p != null && Files.isExecutable(Path.of(p, "bin", "java"))).map(Path::of).findFirst()
-                .orElseThrow(() -> new AssertionError("no JDK 25 found: set JAVA25_HOME to run the launcher on it"));
+        Path testJdk = Path.of(System.getProperty("java.home"));
+        Path jdk25 = jdk25();
         Path bin = tmp.resolve("bin");
         Files.createDirectories(bin);
         Path java = bin.resolve("java");
-        Files.createSymbolicLink(java, jdk17.resolve("bin/java"));
+        Files.createSymbolicLink(java, testJdk.resolve("bin/java"));
         Map<String, String> env = new java.util.HashMap<>();
         env.put("PATH", bin + ":" + System.getenv("PATH"));
         env.put("JAVA_HOME", "");
@@ -194,7 +196,12 @@ class LauncherIT {
         Run second = run(LAUNCHER, tmp, env, "--version");
         assertTrue(second.out().contains("Java 25"), second.toString());
         assertEquals("", second.err(), second.toString());
-        awaitArchive(tmp.resolve("cds"));   // the trainings the two runs started, before the folder goes
+        // The archive trained for the second run is JDK 25's: a stale JDK home would have named it for the first.
+        awaitArchive(tmp.resolve("cds"));
+        String named = jdk25.toRealPath().toString().replaceAll("[^A-Za-z0-9.-]", "_") + ".aot";
+        assertTrue(archives(tmp.resolve("cds")).stream().anyMatch(p -> p.getFileName().toString().startsWith("ocs-jdk25-")
+                && p.getFileName().toString().endsWith(named)),
+                "an AOT cache named for the JDK the link now leads to: " + archives(tmp.resolve("cds")));
     }
 
     @Test

@@ -204,6 +204,23 @@ class LauncherIT {
                 "an AOT cache named for the JDK the link now leads to: " + archives(tmp.resolve("cds")));
     }
 
+    /**
+     * The launcher gives JDK 17 one compiler thread (C1 only); JAVA_OPTS that turn C2 back on need two, and the JVM
+     * would refuse to start with the launcher's one. With or without the archive, JAVA_OPTS choosing the compilers
+     * get the JVM's own compiler threads.
+     */
+    @Test
+    void javaOptsThatChooseTheCompilersStillStart(@TempDir Path tmp) throws Exception {
+        for (String opts : List.of("-XX:TieredStopAtLevel=4", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4")) {
+            for (String archive : List.of("off", "on")) {
+                Run r = run(LAUNCHER, tmp, Map.of("JAVA_OPTS", opts, "OCS_CLASS_ARCHIVE", archive,
+                        "OCS_ARCHIVE_DIR", tmp.resolve("cds").toString()), "serve-check");
+                assertEquals(new Run(0, "up " + server.url() + " (opencode " + SessionServer.VERSION + ")\n", ""), r,
+                        "JAVA_OPTS=" + opts + ", archive " + archive);
+            }
+        }
+    }
+
     @Test
     void worksThroughASymlinkFromAnyDirectory(@TempDir Path tmp) throws Exception {
         Path link = tmp.resolve("bin/ocs");

@@ -232,4 +232,14 @@ class LauncherIT {
         Run v = run(link, tmp, Map.of("JAVA_OPTS", "-Dx=1"), "--version");
         assertFalse(v.out().isEmpty(), v.toString());
     }
+
+    /** JAVA_OPTS reach the JVM as written: split at blanks, never expanded as file patterns (-Xlog:gc*). */
+    @Test
+    void javaOptsWithAPatternCharacterReachTheJvm(@TempDir Path tmp) throws Exception {
+        Path log = tmp.resolve("gc.log");
+        Run r = run(LAUNCHER, tmp, Map.of("JAVA_OPTS", "  -Xlog:gc*:file=" + log + "   -Dx=1 "), "--version");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(Files.isRegularFile(log) && Files.readString(log).contains("Using "),
+                "the JVM was given -Xlog:gc*: " + r);
+    }
 }

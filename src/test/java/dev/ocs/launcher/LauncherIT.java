@@ -103,6 +103,8 @@ class LauncherIT {
         awaitArchive(dir);
         Run archived = run(LAUNCHER, ROOT, on, inspect);
         assertEquals(plain, archived, "with the archive");
+        assertEquals("shared objects file", inspectCommandSource(on, dir), "the archive is used, not only made");
+        assertTrue(inspectCommandSource(off, dir).startsWith("file:"), "without it, classes come from the jar");
 
         for (Path a : archives(dir)) {                           // a damaged archive: the JVM ignores it
             a.toFile().setWritable(true);
@@ -115,6 +117,19 @@ class LauncherIT {
         Run missing = run(LAUNCHER, ROOT, on, "inspect", "ses_doesnotexist");
         assertEquals(5, missing.code(), missing.toString());
         assertEquals("", missing.out());
+    }
+
+    /** Where the JVM took the class of the inspect command from, as its class+load log says. */
+    static String inspectCommandSource(Map<String, String> env, Path dir) throws Exception {
+        Path log = dir.resolve("class-load.log");
+        Map<String, String> logged = new java.util.HashMap<>(env);
+        logged.put("JAVA_OPTS", "-Xlog:class+load:file=" + log);
+        Run r = run(LAUNCHER, ROOT, logged, "inspect", "ses_launcher", "--json");
+        assertEquals(0, r.code(), r.toString());
+        String line = Files.readAllLines(log).stream().filter(l -> l.contains(" dev.ocs.cli.InspectCommand source: "))
+                .findFirst().orElseThrow(() -> new AssertionError("InspectCommand not in the class log"));
+        Files.delete(log);
+        return line.substring(line.indexOf(" source: ") + 9);
     }
 
     @Test

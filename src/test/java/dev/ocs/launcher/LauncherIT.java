@@ -234,6 +234,7 @@ class LauncherIT {
                         "JAVA_OPTS=" + opts + ", archive " + archive);
             }
         }
+        awaitArchive(tmp.resolve("cds"));   // the training started above ends before its folder is deleted
     }
 
     @Test

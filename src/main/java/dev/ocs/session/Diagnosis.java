@@ -133,7 +133,7 @@ public final class Diagnosis {
 
         private void retrying(Message lastAssistant) {
             String mid = lastAssistant != null && lastAssistant.completed == null ? lastAssistant.id : null;
-            String next = status.next() == null ? "" : "; next try at " + time(status.next());
+            String next = status.next() == null ? "" : "; next try at " + UtcTime.time(status.next());
             out.add(new Finding(RETRYING, Severity.ERROR, mid,
                     "the server keeps retrying the model call (attempt " + (status.attempt() == null ? "?"
                             : status.attempt()) + ")",
@@ -315,10 +315,6 @@ public final class Diagnosis {
     static String tokens(Tokens t) {
         return "in " + t.input() + " out " + t.output() + " reasoning " + t.reasoning() + " cache "
                 + t.cacheRead() + "/" + t.cacheWrite();
-    }
-
-    private static String time(long epochMs) {
-        return UtcTime.time(epochMs);
     }
 
     private static String nullToEmpty(String s) {

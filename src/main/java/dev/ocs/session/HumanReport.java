@@ -38,7 +38,8 @@ public final class HumanReport implements ReportView {
         }
         field("status", status(status, permissions));
         if (si.created() != null) {
-            field("created", when(si.created()) + (si.updated() == null ? "" : "   updated " + when(si.updated())));
+            field("created", UtcTime.dateTime(si.created())
+                    + (si.updated() == null ? "" : "   updated " + UtcTime.dateTime(si.updated())));
         }
     }
 
@@ -286,10 +287,6 @@ public final class HumanReport implements ReportView {
         long v = Math.round(Math.abs(value) * scale);
         String frac = Long.toString(v % scale);
         return (value < 0 && v != 0 ? "-" : "") + v / scale + "." + "0".repeat(decimals - frac.length()) + frac;
-    }
-
-    private static String when(long ms) {
-        return UtcTime.dateTime(ms);
     }
 
     private static String clip(String s, int max) {

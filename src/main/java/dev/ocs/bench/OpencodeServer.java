@@ -3,6 +3,7 @@ package dev.ocs.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocs.http.Connection;
 import dev.ocs.http.Json;
+import dev.ocs.api.V1Api;
 import dev.ocs.http.OpencodeClient;
 import dev.ocs.http.ProxyEnv;
 import dev.ocs.serve.Health;
@@ -73,6 +74,25 @@ public final class OpencodeServer implements AutoCloseable {
         return v;
     }
 
+    /**
+     * Every opencode release ocs is tested with (pom.xml's {@code opencode.versions}, the one list): the
+     * compatibility matrix, doctor's version check and the README's table all come from it.
+     */
+    public static List<String> testedVersions() {
+        String v = System.getProperty("opencode.versions");
+        if (v == null || v.isBlank()) {
+            Properties p = new Properties();
+            try (InputStream in = OpencodeServer.class.getResourceAsStream("/dev/ocs/build.properties")) {
+                if (in != null) p.load(in);
+            } catch (IOException ignored) {
+                // fall through to the error below
+            }
+            v = p.getProperty("opencode.versions");
+        }
+        if (v == null || v.startsWith("$")) throw new IllegalStateException("opencode.versions is not set (build.properties)");
+        return List.of(v.split(","));
+    }
+
     /** Where pinned releases are installed: $OCS_CACHE, else $XDG_CACHE_HOME/ocs, else ~/.cache/ocs. */
     public static Path cacheRoot() {
         String c = System.getenv("OCS_CACHE");
@@ -89,7 +109,16 @@ public final class OpencodeServer implements AutoCloseable {
     public static Path ensureInstalled(PrintWriter progress) {
         String given = System.getenv("OPENCODE_BIN");
         if (given != null && !given.isBlank()) return ServerLauncher.findBinary(Path.of(given), System.getenv());
-        String version = pinnedVersion();
+        return ensureInstalled(pinnedVersion(), progress);
+    }
+
+    /**
+     * The native binary of one release, installed with npm into the cache on first use. The platform package
+     * itself ({@code opencode-linux-x64@V}), not the {@code opencode-ai} wrapper: the wrapper has no 1.14.48 or
+     * 1.18.34 and cannot install 1.17.20, and the binary is all a server needs.
+     */
+    public static Path ensureInstalled(String version, PrintWriter progress) {
+        if (!version.matches("[0-9]+\\.[0-9]+\\.[0-9]+")) throw new IllegalArgumentException("not a version: " + version);
         Path dir = cacheRoot().resolve("opencode-" + version);
         Path binary = dir.resolve("node_modules").resolve(ServerLauncher.platformPackage()).resolve("bin").resolve("opencode");
         if (Files.isExecutable(binary)) return binary;
@@ -98,11 +127,12 @@ public final class OpencodeServer implements AutoCloseable {
             try (FileChannel ch = FileChannel.open(dir.resolve(".install.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 ch.lock(); // released when the channel closes
                 if (Files.isExecutable(binary)) return binary;
-                progress.println("installing opencode-ai@" + version + " into " + dir + " (npm, once)");
+                String pkg = ServerLauncher.platformPackage() + "@" + version;
+                progress.println("installing " + pkg + " into " + dir + " (npm, once)");
                 progress.flush();
                 Path npmLog = dir.resolve("npm-install.log");
                 ProcessBuilder pb = new ProcessBuilder("npm", "install", "--no-save", "--no-audit", "--no-fund",
-                        "--no-package-lock", "--prefix", dir.toString(), "opencode-ai@" + version);
+                        "--no-package-lock", "--prefix", dir.toString(), pkg);
                 pb.directory(dir.toFile());
                 ProxyEnv.strip(pb.environment());
                 pb.redirectErrorStream(true).redirectOutput(npmLog.toFile());
@@ -110,10 +140,10 @@ public final class OpencodeServer implements AutoCloseable {
                 Process npm = pb.start();
                 if (!npm.waitFor(10, TimeUnit.MINUTES)) {
                     npm.destroyForcibly();
-                    throw new IllegalStateException("npm install opencode-ai@" + version + " took over 10 minutes; log: " + npmLog);
+                    throw new IllegalStateException("npm install " + pkg + " took over 10 minutes; log: " + npmLog);
                 }
                 if (npm.exitValue() != 0 || !Files.isExecutable(binary)) {
-                    throw new IllegalStateException("npm install opencode-ai@" + version + " failed (exit " + npm.exitValue()
+                    throw new IllegalStateException("npm install " + pkg + " failed (exit " + npm.exitValue()
                             + "); no " + binary + ". Last lines of " + npmLog + ":\n" + ServerLauncher.tail(npmLog, 15));
                 }
                 return binary;
@@ -128,7 +158,11 @@ public final class OpencodeServer implements AutoCloseable {
 
     /** Starts a server that uses {@code model} as its provider, and waits until it answers its health check. */
     public static OpencodeServer start(StandInModel model, PrintWriter progress) {
-        Path binary = ensureInstalled(progress);
+        return start(model, ensureInstalled(progress), progress);
+    }
+
+    /** Starts the given binary, as {@link #start(StandInModel, PrintWriter)} does the pinned one. */
+    public static OpencodeServer start(StandInModel model, Path binary, PrintWriter progress) {
         Path root;
         try {
             root = Files.createTempDirectory("ocs-bench-");
@@ -207,7 +241,7 @@ public final class OpencodeServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("opencode exited with status " + process.exitValue() + " before answering");
             }
-            last = Health.check(client, Duration.ofSeconds(2));
+            last = Health.check(new V1Api(client), Duration.ofSeconds(2));
             if (last.ok()) return;
             try {
                 Thread.sleep(250);

@@ -1,9 +1,9 @@
 package dev.ocs.cli;
 
+import dev.ocs.api.Api;
 import dev.ocs.ExitCode;
 import dev.ocs.Ids;
 import dev.ocs.OcsException;
-import dev.ocs.http.OpencodeClient;
 import dev.ocs.session.Message;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Sessions;
@@ -34,12 +34,12 @@ public final class AbortCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         String sid = Ids.session(sessionId);
-        OpencodeClient client = services.client();
+        Api client = services.api();
         Sessions sessions = new Sessions(client);
         // The server answers true even for ids it does not know: ask first.
         sessions.info(sid);
         Status before = sessions.status(sid);
-        client.post(OpencodeClient.path("session", sid, "abort"), null, Map.of());
+        client.abort(sid);
         long deadline = System.nanoTime() + 10_000_000_000L;
         Status after = sessions.status(sid);
         while (!after.idle() && System.nanoTime() < deadline) {

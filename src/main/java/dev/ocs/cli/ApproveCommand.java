@@ -1,5 +1,6 @@
 package dev.ocs.cli;
 
+import dev.ocs.api.Api;
 import dev.ocs.ExitCode;
 import dev.ocs.Ids;
 import dev.ocs.OcsException;
@@ -64,7 +65,7 @@ public final class ApproveCommand implements Callable<Integer> {
             }
         }
         String answer = always ? "always" : reject ? "reject" : "once";
-        Sessions sessions = new Sessions(services.client());
+        Sessions sessions = new Sessions(services.api());
         sessions.info(sid);
         List<Permission> pending = sessions.permissions(sid);
         List<Permission> chosen = new ArrayList<>();
@@ -96,15 +97,15 @@ public final class ApproveCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         // Follow the run the answer resumes: the report covers the turn from its user message on.
-        String before = new Prompts(services.client()).turnStart(sid);
-        try (EventFeed feed = new EventFeed(services.client()).start()) {
+        String before = new Prompts(services.api()).turnStart(sid);
+        try (EventFeed feed = new EventFeed(services.api()).start()) {
             answer(chosen, sid, answer, services.err());
             return new Follow(services, waitOptions, limit).run(feed, sid, before);
         }
     }
 
     private List<Map<String, Object>> answer(List<Permission> chosen, String sid, String answer, PrintWriter say) {
-        Permissions permissions = new Permissions(services.client());
+        Permissions permissions = new Permissions(services.api());
         List<Map<String, Object>> answered = new ArrayList<>();
         for (Permission p : chosen) {
             permissions.reply(p, sid, answer, message);

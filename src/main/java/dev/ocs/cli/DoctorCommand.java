@@ -1,5 +1,6 @@
 package dev.ocs.cli;
 
+import dev.ocs.api.Api;
 import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
 import dev.ocs.serve.Doctor;
@@ -50,7 +51,8 @@ public final class DoctorCommand implements Callable<Integer> {
                 p = new Doctor.Probe(pm[0], pm[1]);
             }
         }
-        Doctor doctor = new Doctor(services.client(), services.environment(), OcsCommand.property("opencode.version"),
+        Doctor doctor = new Doctor(services.api(), services.environment(),
+                List.of(OcsCommand.property("opencode.versions").split(",")), OcsCommand.property("opencode.version"),
                 services.ocsCommand(), services.err(), services.errIsTty());
         Style style = new Style(services.colorOut());
         boolean json = services.json();
@@ -69,6 +71,11 @@ public final class DoctorCommand implements Callable<Integer> {
                     : failed + (failed == 1 ? " check failed" : " checks failed") + (warned == 0 ? "" : ", " + warnings);
             services.out().println(failed == 0 ? style.green(summary) : style.red(summary));
             services.out().flush();
+        }
+        if (doctor.notOpencode() != null) {
+            services.out().flush();
+            services.err().println("ocs: " + doctor.notOpencode().getMessage());
+            return doctor.notOpencode().exitCode();
         }
         return Doctor.ok(checks) ? ExitCode.OK : ExitCode.FINDING;
     }

@@ -1,5 +1,6 @@
 package dev.ocs.cli;
 
+import dev.ocs.api.Api;
 import dev.ocs.ExitCode;
 import dev.ocs.events.EventFeed;
 import dev.ocs.run.StatusLine;
@@ -30,7 +31,7 @@ final class Follow {
     /** @param before the newest message id before this run, or null: the report covers the newer ones */
     int run(EventFeed feed, String sid, String before) throws InterruptedException {
         StatusLine line = new StatusLine(services.err(), services.errIsTty());
-        Waiter waiter = new Waiter(services.client(), new Waiter.Options(limit, options.maxRetries, options.onPermission,
+        Waiter waiter = new Waiter(services.api(), new Waiter.Options(limit, options.maxRetries, options.onPermission,
                 options.stream, options.thinking, Duration.ofSeconds(30)), services.out(), line);
         Thread hook = new Thread(() -> {
             services.out().flush();
@@ -50,7 +51,7 @@ final class Follow {
                 // already shutting down: the hook is running
             }
         }
-        return finish(new Sessions(services.client()), sid, before, outcome, waiter.streamedText());
+        return finish(new Sessions(services.api()), sid, before, outcome, waiter.streamedText());
     }
 
     private int finish(Sessions sessions, String sid, String before, Waiter.Outcome outcome, boolean streamed) {

@@ -18,6 +18,7 @@ public final class GlobalOptions {
     String password;
     String directory;
     Double requestTimeoutSeconds;
+    String api;
     boolean json;
     boolean noColor;
     boolean verbose;
@@ -41,6 +42,8 @@ public final class GlobalOptions {
         root.addOption(Args.bind(Double.class, v -> requestTimeoutSeconds = v, global("--request-timeout")
                 .paramLabel("SECONDS").order(105)
                 .description("Time limit for each HTTP request (default 30; connecting: 5).")));
+        root.addOption(Args.bind(String.class, v -> api = v, global("--api").paramLabel("GEN").order(106)
+                .description("The server's API generation: auto (default) or v1 (env OCS_API).")));
         root.addOption(Args.flagSpec(v -> json = v, global("--json").order(106)
                 .description("Machine-readable output on stdout (schemas in the README).")));
         root.addOption(Args.flagSpec(v -> noColor = v, global("--no-color").order(107)

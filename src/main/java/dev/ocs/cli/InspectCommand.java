@@ -1,5 +1,6 @@
 package dev.ocs.cli;
 
+import dev.ocs.api.Api;
 import dev.ocs.Ids;
 import dev.ocs.OcsException;
 import dev.ocs.session.Diagnosis;
@@ -48,7 +49,7 @@ public final class InspectCommand implements Callable<Integer> {
             throw OcsException.usage("--expect-model must be PROVIDER/MODEL, e.g. anthropic/claude-sonnet-4");
         }
         ReadOptions opt = new ReadOptions(full, thinking);
-        return new Sessions(services.client())
+        return new Sessions(services.api())
                 .report(sid, last == null ? 0 : last, opt, services.diagnosis(expectModel), Reports.view(services, opt))
                 .exitCode();
     }

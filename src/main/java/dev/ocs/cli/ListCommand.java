@@ -1,5 +1,6 @@
 package dev.ocs.cli;
 
+import dev.ocs.api.Api;
 import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
 import dev.ocs.http.OpencodeClient;
@@ -54,7 +55,7 @@ public final class ListCommand implements Callable<Integer> {
         if (search != null && search.isBlank()) {
             throw OcsException.usage("--search needs some text");
         }
-        SessionList.Listing listing = new SessionList(services.client())
+        SessionList.Listing listing = new SessionList(services.api())
                 .read(new SessionList.Query(limit, busy, roots, search));
         if (services.json()) {
             Output.json(services.out(), json(listing));

@@ -1,10 +1,10 @@
 package dev.ocs.cli;
 
+import dev.ocs.api.Api;
 import dev.ocs.ExitCode;
 import dev.ocs.Ids;
 import dev.ocs.OcsException;
 import dev.ocs.events.EventFeed;
-import dev.ocs.http.OpencodeClient;
 import dev.ocs.run.Prompts;
 import dev.ocs.session.Sessions;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,7 +66,7 @@ public final class SendCommand implements Callable<Integer> {
         Duration limit = waitOptions.validate(services.json());
         String text = promptText();
 
-        OpencodeClient client = services.client();
+        Api client = services.api();
         Prompts prompts = new Prompts(client);
         String sid;
         String before = null;

@@ -1,9 +1,9 @@
 package dev.ocs.cli;
 
+import dev.ocs.api.Api;
 import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
 import dev.ocs.http.Connection;
-import dev.ocs.http.OpencodeClient;
 import dev.ocs.http.ProxyEnv;
 import dev.ocs.serve.Health;
 import dev.ocs.serve.ServerLauncher;
@@ -52,7 +52,7 @@ public final class ServeCheckCommand implements Callable<Integer> {
         if (warning != null) {
             services.err().println("ocs: " + warning);
         }
-        OpencodeClient client = services.client();
+        Api client = services.api();
         Health health = Health.check(client, null);
         ServerLauncher.Started started = null;
         if (!health.up() && start) {
@@ -74,7 +74,7 @@ public final class ServeCheckCommand implements Callable<Integer> {
         return ServerLauncher.start(conn, binary, logFile, services.environment());
     }
 
-    private Health awaitUp(OpencodeClient client, ServerLauncher.Started started) throws InterruptedException {
+    private Health awaitUp(Api client, ServerLauncher.Started started) throws InterruptedException {
         long deadline = System.nanoTime() + (long) (waitSeconds * 1e9);
         Duration perPoll = Duration.ofMillis(1500);
         while (true) {

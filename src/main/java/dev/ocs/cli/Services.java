@@ -1,6 +1,8 @@
 package dev.ocs.cli;
 
 import dev.ocs.OcsException;
+import dev.ocs.api.Api;
+import dev.ocs.api.V1Api;
 import dev.ocs.http.Connection;
 import dev.ocs.http.OpencodeClient;
 import dev.ocs.session.Diagnosis;
@@ -39,6 +41,7 @@ public final class Services implements AutoCloseable {
     private GlobalOptions options = new GlobalOptions();
     private Connection connection;
     private OpencodeClient client;
+    private Api api;
 
     /** @param stdout where data goes: {@link #out()} writes it as UTF-8 (flushed by the caller, not per line) */
     public Services(Map<String, String> env, OutputStream stdout, PrintWriter err, InputStream in,
@@ -173,6 +176,22 @@ public final class Services implements AutoCloseable {
             client = new OpencodeClient(c, options.verbose ? err : null);
         }
         return client;
+    }
+
+    /**
+     * The server's API, of the generation {@code --api} / {@code OCS_API} names. {@code auto} is v1 for now: the
+     * only generation there is; what an old v1 server lacks, {@link V1Api} finds out from its answers.
+     */
+    public Api api() {
+        if (api == null) {
+            String gen = first(options.api, env("OCS_API"), "auto");
+            api = switch (gen) {
+                case "auto", "v1" -> new V1Api(client());
+                default -> throw OcsException.usage("--api '" + OpencodeClient.oneLine(gen, 40)
+                        + "' is not an API generation; use auto or v1");
+            };
+        }
+        return api;
     }
 
     /** Text for stderr with the password and the Basic credentials hidden, once they are known. */

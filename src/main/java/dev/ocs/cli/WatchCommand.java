@@ -1,5 +1,6 @@
 package dev.ocs.cli;
 
+import dev.ocs.api.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocs.ExitCode;
 import dev.ocs.Ids;
@@ -55,7 +56,7 @@ public final class WatchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         String sid = Ids.session(sessionId);
         Duration limit = timeout == null ? null : Durations.parse("--timeout", timeout);
-        OpencodeClient client = services.client();
+        Api client = services.api();
         Sessions sessions = new Sessions(client);
         SessionInfo info = sessions.info(sid);
         List<String> children = children(client, sid);
@@ -104,10 +105,10 @@ public final class WatchCommand implements Callable<Integer> {
         };
     }
 
-    private static List<String> children(OpencodeClient client, String sid) {
+    private static List<String> children(Api client, String sid) {
         List<String> ids = new ArrayList<>();
         try {
-            JsonNode all = client.get(OpencodeClient.path("session", sid, "children"));
+            JsonNode all = client.children(sid);
             if (all != null && all.isArray()) {
                 for (JsonNode c : all) {
                     String id = Json.text(c, "id");

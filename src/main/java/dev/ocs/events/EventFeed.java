@@ -1,7 +1,7 @@
 package dev.ocs.events;
 
+import dev.ocs.api.Api;
 import dev.ocs.OcsException;
-import dev.ocs.http.OpencodeClient;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,30 +13,45 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code GET /event}, read on a background thread into a queue. When the stream drops it says so and
  * reconnects by itself; the consumer checks the server's state after a reconnect, since events were missed.
+ *
+ * <p>Reconnects back off: 0.2 s doubling to 5 s while each stream ends within {@link #HOLD} of opening, back to
+ * 0.2 s once one holds. A stream that keeps ending at once is said once ({@link Unsteady}); from then on its drops
+ * and reconnects are {@code quiet}, and the consumer follows the run by polling until a stream holds again.
  */
 public final class EventFeed implements AutoCloseable {
     /** What the queue holds: an event, or news about the connection. */
-    public sealed interface Item permits Got, Dropped, Reconnected {}
+    public sealed interface Item permits Got, Dropped, Reconnected, Unsteady {}
 
     public record Got(Event event) implements Item {}
 
-    public record Dropped(String why) implements Item {}
+    /** @param quiet true while the stream is unsteady: already said, not to be said again */
+    public record Dropped(String why, boolean quiet) implements Item {}
 
-    public record Reconnected() implements Item {}
+    public record Reconnected(boolean quiet) implements Item {}
 
-    private final OpencodeClient client;
+    /** The stream keeps ending as soon as it opens: said once; poll the server while it lasts. */
+    public record Unsteady(String why) implements Item {}
+
+    /** A stream that stays open this long counts as holding. */
+    static final long HOLD_MS = 5_000;
+    static final long FIRST_BACKOFF_MS = 200;
+    static final long MAX_BACKOFF_MS = 5_000;
+    /** Quick ends in a row after which the stream counts as unsteady. */
+    static final int UNSTEADY_AFTER = 3;
+
+    private final Api client;
     private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private volatile boolean closed;
     private volatile InputStream current;
     private Thread thread;
 
-    public EventFeed(OpencodeClient client) {
+    public EventFeed(Api client) {
         this.client = client;
     }
 
     /** Subscribes now (errors such as rejected credentials surface here), then reads in the background. */
     public EventFeed start() {
-        current = client.openStream("/event", null);
+        current = client.events();
         thread = new Thread(this::loop, "ocs-events");
         thread.setDaemon(true);
         thread.start();
@@ -49,7 +64,10 @@ public final class EventFeed implements AutoCloseable {
     }
 
     private void loop() {
-        long backoff = 250;
+        long backoff = FIRST_BACKOFF_MS;
+        int quickEnds = 0;
+        boolean unsteady = false;
+        long openedAt = System.nanoTime();
         while (!closed) {
             InputStream in = current;
             String why = "the event stream ended";
@@ -59,7 +77,6 @@ public final class EventFeed implements AutoCloseable {
                     Event e;
                     while (!closed && (e = reader.next()) != null) {
                         queue.add(new Got(e));
-                        backoff = 250;
                     }
                 } catch (IOException e) {
                     why = "the event stream broke (" + e.getClass().getSimpleName() + ")";
@@ -68,17 +85,26 @@ public final class EventFeed implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                queue.add(new Dropped(why));
+                if ((System.nanoTime() - openedAt) / 1_000_000 >= HOLD_MS) {
+                    backoff = FIRST_BACKOFF_MS;
+                    quickEnds = 0;
+                    unsteady = false;
+                } else if (++quickEnds >= UNSTEADY_AFTER && !unsteady) {
+                    unsteady = true;
+                    queue.add(new Unsteady(why + " as soon as it opened, " + quickEnds + " times in a row"));
+                }
+                queue.add(new Dropped(why, unsteady));
             }
             try {
                 Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 5_000);
-                current = client.openStream("/event", null);
-                queue.add(new Reconnected());
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+                current = client.events();
+                openedAt = System.nanoTime();
+                queue.add(new Reconnected(unsteady));
             } catch (InterruptedException e) {
                 return;
             } catch (OcsException e) {
-                queue.add(new Dropped("reconnecting failed: " + e.getMessage()));
+                queue.add(new Dropped("reconnecting failed: " + e.getMessage(), false));
             }
         }
     }

@@ -7,12 +7,24 @@ public final class ApiException extends OcsException {
     private final int status;
     private final String errorName;
     private final String serverMessage;
+    private final String evidence;
 
     public ApiException(int exitCode, String message, int status, String errorName, String serverMessage) {
+        this(exitCode, message, status, errorName, serverMessage, null);
+    }
+
+    public ApiException(int exitCode, String message, int status, String errorName, String serverMessage,
+                        String evidence) {
         super(exitCode, message);
         this.status = status;
         this.errorName = errorName;
         this.serverMessage = serverMessage;
+        this.evidence = evidence;
+    }
+
+    /** What was answered, in a few words ({@code GET /x answered HTTP 404: '<html>…'}), or null. */
+    public String evidence() {
+        return evidence;
     }
 
     public int status() {

@@ -153,6 +153,19 @@ public final class OpencodeClient {
      */
     public InputStream openStream(String path, Map<String, String> query) {
         HttpResponse<InputStream> r = send("GET", path, query, null, null, "text/event-stream");
+        String type = r.headers().firstValue("content-type").orElse("");
+        if (!type.isEmpty() && !type.contains("event-stream")) {
+            String start;
+            try (InputStream in = new StallGuard(r.body(), conn.requestTimeout())) {
+                start = new String(in.readNBytes(200), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                start = "";
+            }
+            String what = "GET " + path;
+            throw new NotJsonException("expected an event stream from " + what + " but got " + type.split(";")[0]
+                    + "; is " + conn.displayUrl() + " an opencode server?", what + " answered "
+                    + type.split(";")[0] + ": " + sample(start.getBytes(StandardCharsets.UTF_8)));
+        }
         return r.body();
     }
 
@@ -174,9 +187,10 @@ public final class OpencodeClient {
             String type = r.headers().firstValue("content-type").orElse("");
             if (!type.isEmpty() && !type.contains("json")) {
                 String start = new String(in.readNBytes(200), StandardCharsets.UTF_8);
-                throw new OcsException(ExitCode.SERVER_ERROR, "expected JSON from " + what + " but got "
+                throw new NotJsonException("expected JSON from " + what + " but got "
                         + type.split(";")[0] + " (" + quote(start, 60) + "); is " + conn.displayUrl()
-                        + " an opencode server?");
+                        + " an opencode server?", what + " answered " + type.split(";")[0] + ": "
+                        + sample(start.getBytes(StandardCharsets.UTF_8)));
             }
             InputStream json = nonBlank(in);
             if (json == null) {
@@ -326,8 +340,26 @@ public final class OpencodeClient {
             said = text.isEmpty() ? "no details" : "'" + quote(text, 120) + "'";
         }
         int code = status == 404 ? ExitCode.NOT_FOUND : ExitCode.SERVER_ERROR;
-        return new ApiException(code, "the server answered " + what + " with HTTP " + status + ": " + said,
-                status, name, message);
+        String type = r.headers().firstValue("content-type").orElse("").split(";")[0].strip();
+        String evidence = what + " answered HTTP " + status + (type.isEmpty() ? "" : " " + type) + ": "
+                + (name == null && message == null ? sample(body) : said);
+        return new ApiException(code, "the server answered " + what + " with HTTP " + status + ": "
+                + (type.contains("html") ? sample(body) : said), status, name, message, evidence);
+    }
+
+    /** A few words of a body that is not opencode's: an HTML page's title, else its first characters, quoted. */
+    private String sample(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8).strip();
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        int t = lower.indexOf("<title>");
+        int end = t < 0 ? -1 : lower.indexOf("</title>", t);
+        if (end > t) {
+            return "a page titled '" + quote(text.substring(t + 7, end).strip(), 80) + "'";
+        }
+        if (lower.startsWith("<")) {
+            return "an HTML page";
+        }
+        return text.isEmpty() ? "an empty body" : "'" + quote(text, 80) + "'";
     }
 
     /** Server text for a message: the credentials hidden first (a cut must not leave part of them), then one line. */

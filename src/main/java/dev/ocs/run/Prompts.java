@@ -1,10 +1,10 @@
 package dev.ocs.run;
 
+import dev.ocs.api.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
 import dev.ocs.http.Json;
-import dev.ocs.http.OpencodeClient;
 import dev.ocs.session.Message;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Sessions;
@@ -16,10 +16,10 @@ import java.util.Map;
 
 /** Creating sessions and sending prompts, and making sure the server took them. */
 public final class Prompts {
-    private final OpencodeClient client;
+    private final Api client;
     private final Sessions sessions;
 
-    public Prompts(OpencodeClient client) {
+    public Prompts(Api client) {
         this.client = client;
         this.sessions = new Sessions(client);
     }
@@ -29,7 +29,7 @@ public final class Prompts {
         if (title != null) {
             body.put("title", title);
         }
-        JsonNode n = client.post("/session", null, body);
+        JsonNode n = client.createSession(body);
         String id = Json.text(n, "id");
         if (id == null || !id.startsWith("ses_")) {
             throw new OcsException(ExitCode.SERVER_ERROR, "the server created a session but sent no id back");
@@ -71,7 +71,7 @@ public final class Prompts {
         }
         body.put("parts", List.of(Map.of("type", "text", "text", text)));
         try {
-            client.post(OpencodeClient.path("session", sid, "prompt_async"), null, body);
+            client.prompt(sid, body);
         } catch (OcsException e) {
             if (e.exitCode() == ExitCode.NOT_FOUND) {
                 throw OcsException.notFound("no session " + sid + " on " + client.connection().displayUrl());

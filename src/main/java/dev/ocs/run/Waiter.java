@@ -1,5 +1,6 @@
 package dev.ocs.run;
 
+import dev.ocs.api.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocs.events.Event;
 import dev.ocs.events.EventFeed;
@@ -31,7 +32,7 @@ public final class Waiter {
 
     public record Outcome(End end, Permission permission, List<String> sessionErrors) {}
 
-    private final OpencodeClient client;
+    private final Api client;
     private final Sessions sessions;
     private final Permissions permissions;
     private final Options opt;
@@ -39,6 +40,8 @@ public final class Waiter {
     private final StatusLine status;
 
     private final Set<String> family = new HashSet<>();
+    /** Permission requests already handled, so that polling and the events never answer one twice. */
+    private final Set<String> answered = new HashSet<>();
     private final Map<String, String> partTypes = new HashMap<>();
     private final Map<String, StringBuilder> pending = new HashMap<>();
     private final List<String> sessionErrors = new ArrayList<>();
@@ -46,7 +49,7 @@ public final class Waiter {
     private boolean wroteText;
     private boolean sawWork;
 
-    public Waiter(OpencodeClient client, Options opt, PrintWriter out, StatusLine status) {
+    public Waiter(Api client, Options opt, PrintWriter out, StatusLine status) {
         this.client = client;
         this.sessions = new Sessions(client);
         this.permissions = new Permissions(client);
@@ -60,6 +63,7 @@ public final class Waiter {
         long deadline = System.nanoTime() + opt.timeout().toNanos();
         long lastActivity = System.nanoTime();
         long lastPoll = 0;
+        boolean polling = false;
         status.show("working");
         try {
             while (true) {
@@ -76,16 +80,28 @@ public final class Waiter {
                     if (o != null) {
                         return o;
                     }
+                } else if (item instanceof EventFeed.Unsteady u) {
+                    status.note(u.why() + "; following the run by polling the server until the stream holds");
+                    polling = true;
                 } else if (item instanceof EventFeed.Dropped d) {
-                    status.note(d.why() + "; reconnecting");
-                } else if (item instanceof EventFeed.Reconnected) {
-                    status.note("event stream reconnected");
+                    if (!d.quiet()) {
+                        polling = false;
+                        status.note(d.why() + "; reconnecting");
+                    }
+                } else if (item instanceof EventFeed.Reconnected r) {
+                    if (!r.quiet()) {
+                        status.note("event stream reconnected");
+                    }
                     checkStatus = true;
                 }
                 boolean silent = System.nanoTime() - lastActivity > opt.silence().toNanos();
-                if (checkStatus || silent && System.nanoTime() - lastPoll > 2_000_000_000L) {
+                long sincePoll = System.nanoTime() - lastPoll;
+                if (checkStatus || polling && sincePoll > 1_000_000_000L || silent && sincePoll > 2_000_000_000L) {
                     lastPoll = System.nanoTime();
-                    Outcome o = fromStatus(sessions.status(sid));
+                    Outcome o = polling ? fromPermissions() : null;
+                    if (o == null) {
+                        o = fromStatus(sessions.status(sid));
+                    }
                     if (o != null) {
                         return o;
                     }
@@ -98,6 +114,29 @@ public final class Waiter {
             out.flush();
             status.clear();
         }
+    }
+
+    /** While the event stream is unsteady: a pending permission of the run, found by asking for the list. */
+    private Outcome fromPermissions() {
+        for (Permission perm : sessions.permissions(null)) {
+            if (family.contains(perm.sessionID()) && answered.add(perm.id())) {
+                Outcome o = onPermission(perm, perm.sessionID());
+                if (o != null) {
+                    return o;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Outcome onPermission(Permission perm, String about) {
+        if ("stop".equals(opt.onPermission())) {
+            return outcome(End.PERMISSION, perm);
+        }
+        permissions.reply(perm, about, opt.onPermission(), null);
+        status.note("answered " + perm.id() + " (" + perm.permission() + ": " + perm.patternText() + ") with "
+                + opt.onPermission());
+        return null;
     }
 
     private Outcome fromStatus(Status st) {
@@ -172,12 +211,12 @@ public final class Waiter {
             }
             case "permission.asked" -> {
                 Permission perm = Permission.from(p);
-                if ("stop".equals(opt.onPermission())) {
-                    return outcome(End.PERMISSION, perm);
+                if (perm.id() == null || answered.add(perm.id())) {
+                    Outcome o = onPermission(perm, about);
+                    if (o != null) {
+                        return o;
+                    }
                 }
-                permissions.reply(perm, about, opt.onPermission(), null);
-                status.note("answered " + perm.id() + " (" + perm.permission() + ": " + perm.patternText() + ") with "
-                        + opt.onPermission());
             }
             case "message.part.updated" -> {
                 JsonNode part = Json.obj(p, "part");

@@ -1,5 +1,6 @@
 package dev.ocs.run;
 
+import dev.ocs.api.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocs.events.Event;
 import dev.ocs.events.EventFeed;
@@ -40,7 +41,7 @@ public final class Watcher {
 
     private static final int LINE_MAX = 200;
 
-    private final OpencodeClient client;
+    private final Api client;
     private final Sessions sessions;
     private final Options opt;
     private final PrintWriter out;
@@ -66,7 +67,7 @@ public final class Watcher {
     private boolean atLineStart = true;
 
     /** @param ocs the ocs command line to put in advice ("ocs", or with --url) */
-    public Watcher(OpencodeClient client, Options opt, PrintWriter out, PrintWriter err, Style style, String ocs) {
+    public Watcher(Api client, Options opt, PrintWriter out, PrintWriter err, Style style, String ocs) {
         this.client = client;
         this.sessions = new Sessions(client);
         this.opt = opt;
@@ -116,10 +117,16 @@ public final class Watcher {
                             return end(end);
                         }
                     }
+                } else if (item instanceof EventFeed.Unsteady u) {
+                    note(u.why() + "; following by polling the server until the stream holds");
                 } else if (item instanceof EventFeed.Dropped d) {
-                    note(d.why() + "; reconnecting");
-                } else if (item instanceof EventFeed.Reconnected) {
-                    note("event stream reconnected; what happened in between is not shown");
+                    if (!d.quiet()) {
+                        note(d.why() + "; reconnecting");
+                    }
+                } else if (item instanceof EventFeed.Reconnected r) {
+                    if (!r.quiet()) {
+                        note("event stream reconnected; what happened in between is not shown");
+                    }
                     check = true;
                 }
                 boolean silent = opt.untilIdle() && System.nanoTime() - lastActivity > opt.silence().toNanos()

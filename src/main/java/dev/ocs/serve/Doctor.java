@@ -1,5 +1,6 @@
 package dev.ocs.serve;
 
+import dev.ocs.api.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
@@ -60,8 +61,10 @@ public final class Doctor {
 
     private record Provider(String id, String name, URI baseUrl, List<String> models) {}
 
-    private final OpencodeClient client;
+    private final Api client;
     private final Map<String, String> env;
+    private final List<String> testedVersions;
+    private OcsException notOpencode;
     private final String testedVersion;
     private final String ocs;
     private final PrintWriter err;
@@ -69,14 +72,16 @@ public final class Doctor {
 
     /**
      * @param env           ocs's environment (for the proxy check)
-     * @param testedVersion the opencode release ocs is tested with
+     * @param testedVersions the opencode releases ocs is tested with
+     * @param testedVersion  the one of them to recommend
      * @param ocs           the ocs command line for advice ("ocs", or with --url)
      * @param err           where the probe's progress line goes (only on a terminal)
      */
-    public Doctor(OpencodeClient client, Map<String, String> env, String testedVersion, String ocs, PrintWriter err,
+    public Doctor(Api client, Map<String, String> env, List<String> testedVersions, String testedVersion, String ocs, PrintWriter err,
                   boolean errTty) {
         this.client = client;
         this.env = env;
+        this.testedVersions = List.copyOf(testedVersions);
         this.testedVersion = testedVersion;
         this.ocs = ocs;
         this.err = err;
@@ -99,7 +104,7 @@ public final class Doctor {
         OcsException providersFailed = null;
         if (ready) {
             try {
-                JsonNode doc = client.get("/config/providers");
+                JsonNode doc = client.configProviders();
                 providers = providers(doc);
                 defaults = Json.obj(doc, "default");
             } catch (OcsException e) {
@@ -118,7 +123,7 @@ public final class Doctor {
         }
         String configModel = null;
         try {
-            configModel = Json.text(client.get("/config"), "model");
+            configModel = Json.text(client.config(), "model");
             add.accept(defaultModel(configModel, providers, defaults));
         } catch (OcsException e) {
             add.accept(new Check("default-model", Level.FAIL, "GET /config failed: " + e.getMessage(),
@@ -128,6 +133,11 @@ public final class Doctor {
             add.accept(probe(probe, configModel));
         }
         return all;
+    }
+
+    /** Why the server is not one ocs can talk to (not opencode, or too old), or null: exit 6 after the report. */
+    public OcsException notOpencode() {
+        return notOpencode;
     }
 
     /** server, credentials, version; true when the rest can be asked. */
@@ -144,6 +154,7 @@ public final class Doctor {
             return false;
         }
         if (h.authOk() == null) {
+            notOpencode = h.failure();
             add.accept(new Check("server", Level.FAIL, url + " answered, but not as opencode does: "
                     + (h.failure() == null ? "?" : h.failure().getMessage()),
                     "check --url (OCS_URL): it must be the address of 'opencode serve'"));
@@ -162,12 +173,12 @@ public final class Doctor {
         if (h.version() == null) {
             add.accept(new Check("version", Level.WARN, "the server did not say its version",
                     "ocs is tested with opencode " + testedVersion));
-        } else if (h.version().equals(testedVersion)) {
-            add.accept(new Check("version", Level.OK, "opencode " + h.version() + ", the version ocs is tested with",
+        } else if (testedVersions.contains(h.version())) {
+            add.accept(new Check("version", Level.OK, "opencode " + h.version() + ", a version ocs is tested with",
                     null));
         } else {
             add.accept(new Check("version", Level.WARN, "opencode " + OpencodeClient.oneLine(h.version(), 40)
-                    + "; ocs is tested with " + testedVersion,
+                    + "; ocs is tested with " + String.join(", ", testedVersions),
                     "most things work across versions; if something looks wrong, compare with opencode "
                             + testedVersion + " (npm install -g opencode-ai@" + testedVersion + ")"));
         }
@@ -379,7 +390,7 @@ public final class Doctor {
     }
 
     private void abort(String sid) {
-        client.post(OpencodeClient.path("session", sid, "abort"), null, Map.of());
+        client.abort(sid);
     }
 
     private void abortQuietly(String sid) {

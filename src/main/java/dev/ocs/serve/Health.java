@@ -1,20 +1,19 @@
 package dev.ocs.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocs.api.Api;
+import dev.ocs.api.ServerIdentity;
 import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
-import dev.ocs.http.Json;
-import dev.ocs.http.OpencodeClient;
 
 import java.time.Duration;
 
 /** What {@code GET /global/health} told us. {@code authOk} is null when nothing answered. */
 public record Health(boolean up, String version, Boolean authOk, OcsException failure) {
 
-    public static Health check(OpencodeClient client, Duration timeout) {
+    public static Health check(Api client, Duration timeout) {
         try {
-            JsonNode n = timeout == null ? client.get("/global/health") : client.getWithin("/global/health", timeout);
-            return new Health(true, Json.text(n, "version"), true, null);
+            ServerIdentity id = client.identify(timeout);
+            return new Health(true, id.version(), true, null);
         } catch (OcsException e) {
             return switch (e.exitCode()) {
                 case ExitCode.AUTH -> new Health(true, null, false, e);

@@ -3,8 +3,8 @@ package dev.ocs.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
+import dev.ocs.api.Api;
 import dev.ocs.http.Json;
-import dev.ocs.http.OpencodeClient;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,19 +56,19 @@ public final class SessionList {
 
     private record Entry(JsonNode json, String id, String parentID, long updated) {}
 
-    private final OpencodeClient client;
+    private final Api api;
 
-    public SessionList(OpencodeClient client) {
-        this.client = client;
+    public SessionList(Api api) {
+        this.api = api;
     }
 
     public Listing read(Query q) {
         int fetch = q.busy() ? Math.max(q.limit(), STUCK_SCAN) : q.limit() + 1;
         List<Entry> entries = sessions(fetch, q);
         boolean more = entries.size() >= fetch;
-        JsonNode statusAll = client.get("/session/status");
+        JsonNode statusAll = api.sessionStatus();
         Map<String, List<Permission>> perms = new HashMap<>();
-        for (Permission p : Permission.listFrom(client.get("/permission"))) {
+        for (Permission p : Permission.listFrom(api.permissions())) {
             if (p.sessionID() != null) {
                 perms.computeIfAbsent(p.sessionID(), k -> new ArrayList<>()).add(p);
             }
@@ -82,7 +82,9 @@ public final class SessionList {
         Map<String, Message> newest = newestMessages(shown, statusAll, perms);
         List<Row> rows = new ArrayList<>();
         for (Entry e : shown) {
-            Row r = row(e, Status.of(statusAll, e.id()), perms.getOrDefault(e.id(), List.of()), newest.get(e.id()));
+            // Without /session/status (1.0.0, 1.0.185) the newest message tells whether a reply is under way.
+            Status status = statusAll == null ? Status.fromNewest(newest.get(e.id())) : Status.of(statusAll, e.id());
+            Row r = row(e, status, perms.getOrDefault(e.id(), List.of()), newest.get(e.id()));
             if (!q.busy() || r.state().active()) {
                 rows.add(r);
             }
@@ -95,11 +97,10 @@ public final class SessionList {
     }
 
     private List<Entry> sessions(int limit, Query q) {
-        JsonNode all = client.get("/session", OpencodeClient.query("limit", Integer.toString(limit),
-                "roots", q.roots() ? "true" : null, "search", q.search()));
+        JsonNode all = api.sessions(limit, q.roots(), q.search());
         if (all == null || !all.isArray()) {
             throw new OcsException(ExitCode.SERVER_ERROR, "unexpected answer to GET /session on "
-                    + client.connection().displayUrl() + ": not a list");
+                    + api.connection().displayUrl() + ": not a list");
         }
         List<Entry> out = new ArrayList<>();
         for (JsonNode n : all) {
@@ -140,7 +141,7 @@ public final class SessionList {
                 continue;
             }
             try {
-                Entry e = entry(client.get(OpencodeClient.path("session", id)));
+                Entry e = entry(api.session(id));
                 if (e != null && (!q.roots() || e.parentID() == null) && matches(e, q.search())) {
                     byId.put(id, e);
                 }
@@ -210,8 +211,7 @@ public final class SessionList {
     }
 
     private Message newestMessage(String sid) {
-        List<Message> ms = client.get(OpencodeClient.path("session", sid, "message"),
-                OpencodeClient.query("limit", "1"), body -> MessageReader.read(body, ReadOptions.DEFAULT));
+        List<Message> ms = api.messages(sid, 1, body -> MessageReader.read(body, ReadOptions.DEFAULT));
         return ms.isEmpty() ? null : ms.get(ms.size() - 1);
     }
 

@@ -3,8 +3,8 @@ package dev.ocs.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
+import dev.ocs.api.Api;
 import dev.ocs.http.ApiException;
-import dev.ocs.http.OpencodeClient;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,15 +16,15 @@ import java.util.function.Consumer;
 
 /** Reads what a report needs from the server, and turns "not found" into a sentence about the session. */
 public final class Sessions {
-    private final OpencodeClient client;
+    private final Api api;
 
-    public Sessions(OpencodeClient client) {
-        this.client = client;
+    public Sessions(Api api) {
+        this.api = api;
     }
 
     public SessionInfo info(String sid) {
         try {
-            JsonNode n = client.get(OpencodeClient.path("session", sid));
+            JsonNode n = api.session(sid);
             if (n == null || !n.isObject()) {
                 throw new OcsException(ExitCode.SERVER_ERROR, "unexpected answer to GET /session/" + sid
                         + ": not an object");
@@ -49,24 +49,28 @@ public final class Sessions {
      */
     public void messages(String sid, int last, ReadOptions opt, Consumer<Message> each) {
         try {
-            client.get(OpencodeClient.path("session", sid, "message"),
-                    OpencodeClient.query("limit", last > 0 ? Integer.toString(last) : null),
-                    body -> {
-                        MessageReader.read(body, opt, each);
-                        return null;
-                    });
+            api.messages(sid, last > 0 ? last : null, body -> {
+                MessageReader.read(body, opt, each);
+                return null;
+            });
         } catch (ApiException e) {
             throw notFound(sid, e);
         }
     }
 
     public Status status(String sid) {
-        return Status.of(client.get("/session/status"), sid);
+        JsonNode all = api.sessionStatus();
+        if (all != null) {
+            return Status.of(all, sid);
+        }
+        // A server without /session/status (1.0.0, 1.0.185): busy while the newest message is an unfinished reply.
+        List<Message> last = messages(sid, 1, ReadOptions.DEFAULT);
+        return Status.fromNewest(last.isEmpty() ? null : last.get(last.size() - 1));
     }
 
     public List<Permission> permissions(String sid) {
         List<Permission> mine = new ArrayList<>();
-        for (Permission p : Permission.listFrom(client.get("/permission"))) {
+        for (Permission p : Permission.listFrom(api.permissions())) {
             if (sid == null || sid.equals(p.sessionID())) {
                 mine.add(p);
             }
@@ -93,7 +97,7 @@ public final class Sessions {
         // Status before messages: when it says idle, the messages read next are final.
         Status status = join(statusRead);
         List<Permission> permissions = join(permissionsRead);
-        Report.Builder report = new Report.Builder(client.connection().displayUrl(), info, status, permissions,
+        Report.Builder report = new Report.Builder(api.connection().displayUrl(), info, status, permissions,
                 diagnosis, view);
         boolean[] skipped = {false};
         messages(sid, last, opt, m -> {
@@ -125,7 +129,7 @@ public final class Sessions {
 
     private OcsException notFound(String sid, ApiException e) {
         if (e.exitCode() == ExitCode.NOT_FOUND) {
-            return new OcsException(ExitCode.NOT_FOUND, "no session " + sid + " on " + client.connection().displayUrl());
+            return new OcsException(ExitCode.NOT_FOUND, "no session " + sid + " on " + api.connection().displayUrl());
         }
         return e;
     }

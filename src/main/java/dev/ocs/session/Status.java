@@ -18,6 +18,14 @@ public record Status(String type, Integer attempt, String message, Long next) {
                 Json.text(n, "message"), Json.optNum(n, "next"));
     }
 
+    /** From a session's newest message, where the server keeps no status: busy while a reply is unfinished. */
+    public static Status fromNewest(Message newest) {
+        if (newest != null && "assistant".equals(newest.role) && newest.completed == null && newest.error == null) {
+            return new Status("busy", null, null, null);
+        }
+        return IDLE;
+    }
+
     public boolean idle() {
         return "idle".equals(type);
     }

@@ -1,0 +1,278 @@
+package dev.ocs.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocs.ExitCode;
+import dev.ocs.OcsException;
+import dev.ocs.http.ApiException;
+import dev.ocs.http.Connection;
+import dev.ocs.http.Json;
+import dev.ocs.http.NotJsonException;
+import dev.ocs.http.OpencodeClient;
+import dev.ocs.http.OpencodeClient.BodyReader;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static dev.ocs.http.OpencodeClient.path;
+import static dev.ocs.http.OpencodeClient.query;
+
+/**
+ * The routes of opencode 1.0 to 1.18 (the generation before {@code /api}), and the one place that knows them.
+ *
+ * <p>Nothing is asked up front: the current line answers every route, so a call costs what it did before this
+ * layer. Only an answer that does not fit (a bare 404, an HTML page, a 500 that is not opencode's JSON error)
+ * makes it find out, once, what the server is: an old opencode without that route (exit 6 naming version and
+ * feature, or, for an optional read, no answer), or not opencode at all (exit 6 saying so).
+ */
+public final class V1Api implements Api {
+    private final OpencodeClient client;
+    private volatile ServerIdentity identity;
+
+    public V1Api(OpencodeClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public String generation() {
+        return "v1";
+    }
+
+    @Override
+    public Connection connection() {
+        return client.connection();
+    }
+
+    @Override
+    public ServerIdentity identify(Duration timeout) {
+        ServerIdentity found = probe(timeout);
+        identity = found;
+        return found;
+    }
+
+    /** What the server is, asked once: for explaining an answer that does not fit. */
+    private ServerIdentity known() {
+        ServerIdentity id = identity;
+        return id != null ? id : identify(null);
+    }
+
+    private ServerIdentity probe(Duration timeout) {
+        String healthSaid;
+        try {
+            JsonNode n = timeout == null ? client.get("/global/health") : client.getWithin("/global/health", timeout);
+            if (n != null && n.isObject() && n.has("healthy")) {
+                String version = Json.text(n, "version");
+                unsupported(version);
+                return new ServerIdentity(version, true);
+            }
+            healthSaid = "GET /global/health answered JSON without 'healthy'";
+        } catch (ApiException e) {
+            if (e.exitCode() == ExitCode.AUTH) {
+                throw e;
+            }
+            healthSaid = e.evidence() != null ? e.evidence() : e.getMessage();
+        } catch (NotJsonException e) {
+            healthSaid = e.evidence();
+        }
+        // 1.0.0 has no health route, and 0.x neither: both list sessions.
+        try {
+            JsonNode sessions = timeout == null ? client.get("/session") : client.getWithin("/session", timeout);
+            if (sessions != null && sessions.isArray() && looksLikeSessions(sessions)) {
+                JsonNode app = optional(() -> client.get("/app"));
+                if (app != null && app.isObject() && app.has("path")) {
+                    throw new OcsException(ExitCode.SERVER_ERROR, "opencode 0.x is not supported (at "
+                            + connection().displayUrl() + "); upgrade to 1.0 or newer");
+                }
+                return new ServerIdentity(null, false);
+            }
+        } catch (ApiException e) {
+            if (e.exitCode() == ExitCode.AUTH) {
+                throw e;
+            }
+        } catch (NotJsonException e) {
+            // described by the health answer below
+        }
+        throw notOpencode(healthSaid);
+    }
+
+    private static boolean looksLikeSessions(JsonNode list) {
+        for (JsonNode s : list) {
+            String id = Json.text(s, "id");
+            if (id == null || !id.startsWith("ses_")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void unsupported(String version) {
+        if (version != null && version.startsWith("0.")) {
+            throw new OcsException(ExitCode.SERVER_ERROR, "opencode " + version + " at " + connection().displayUrl()
+                    + ": opencode 0.x is not supported; upgrade to 1.0 or newer");
+        }
+    }
+
+    private OcsException notOpencode(String said) {
+        return new OcsException(ExitCode.SERVER_ERROR, connection().displayUrl() + ": not an opencode server ("
+                + said + ")");
+    }
+
+    /** True when an error is not opencode's own: a route this server lacks, or not opencode at all. */
+    private static boolean foreign(OcsException e) {
+        if (e instanceof NotJsonException) {
+            return true;
+        }
+        return e instanceof ApiException a && a.exitCode() != ExitCode.AUTH && !a.isServerError()
+                && (a.status() == 404 || a.status() == 405 || a.status() >= 500);
+    }
+
+    /** A call the command needs: an answer that does not fit says what this server is and what it lacks. */
+    private <T> T required(String feature, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (OcsException e) {
+            if (!foreign(e)) {
+                throw e;
+            }
+            ServerIdentity id = known();
+            throw new OcsException(ExitCode.SERVER_ERROR, "opencode " + (id.version() == null ? "(no version "
+                    + "reported)" : id.version()) + " at " + connection().displayUrl() + " cannot " + feature + " ("
+                    + (e instanceof ApiException a && a.evidence() != null ? a.evidence()
+                    : ((NotJsonException) e).evidence()) + ")", e);
+        }
+    }
+
+    /** A read some servers lack: null there (after making sure the server is opencode at all). */
+    private <T> T optional(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (OcsException e) {
+            if (e.exitCode() == ExitCode.AUTH || e.exitCode() == ExitCode.UNREACHABLE
+                    || e.exitCode() == ExitCode.TIMEOUT || e.exitCode() == ExitCode.INTERRUPTED) {
+                throw e;
+            }
+            if (!(e instanceof ApiException) && !(e instanceof NotJsonException)) {
+                throw e;
+            }
+            known();
+            return null;
+        }
+    }
+
+    /** An answer of the wrong shape: from something that is not opencode (said so), or else unexpected. */
+    private JsonNode shaped(String what, JsonNode n, boolean ok) {
+        if (ok) {
+            return n;
+        }
+        known();
+        throw new OcsException(ExitCode.SERVER_ERROR, "unexpected answer to " + what + " on "
+                + connection().displayUrl() + ": " + (n == null ? "nothing" : "not " + (what.startsWith("GET /session ")
+                ? "a list" : "an object with an id")));
+    }
+
+    private static boolean isSession(JsonNode n) {
+        return n != null && n.isObject() && Json.text(n, "id") != null && Json.text(n, "id").startsWith("ses_");
+    }
+
+    @Override
+    public JsonNode session(String sid) {
+        JsonNode n = required("read a session", () -> client.get(path("session", sid)));
+        return shaped("GET /session/" + sid, n, isSession(n));
+    }
+
+    @Override
+    public <T> T messages(String sid, Integer limit, BodyReader<T> reader) {
+        return required("read a session's messages", () -> client.get(path("session", sid, "message"),
+                query("limit", limit == null ? null : limit.toString()), reader));
+    }
+
+    @Override
+    public JsonNode sessions(int limit, boolean roots, String search) {
+        JsonNode n = required("list sessions", () -> client.get("/session", query("limit", Integer.toString(limit),
+                "roots", roots ? "true" : null, "search", search)));
+        return shaped("GET /session ", n, n != null && n.isArray());
+    }
+
+    @Override
+    public JsonNode children(String sid) {
+        return required("list a session's children", () -> client.get(path("session", sid, "children")));
+    }
+
+    @Override
+    public JsonNode sessionStatus() {
+        // 1.0.0 reads "status" as a session id (400); 1.0.185 sends the unknown route to its web UI (500).
+        return optional(() -> client.get("/session/status"));
+    }
+
+    @Override
+    public JsonNode permissions() {
+        return optional(() -> client.get("/permission"));
+    }
+
+    @Override
+    public JsonNode createSession(Map<String, Object> body) {
+        JsonNode n = required("create a session", () -> client.post("/session", null, body));
+        return shaped("POST /session", n, isSession(n));
+    }
+
+    @Override
+    public void prompt(String sid, Map<String, Object> body) {
+        required("take a prompt without waiting (prompt_async)",
+                () -> client.post(path("session", sid, "prompt_async"), null, body));
+    }
+
+    @Override
+    public void abort(String sid) {
+        required("abort a session", () -> client.post(path("session", sid, "abort"), null, Map.of()));
+    }
+
+    @Override
+    public boolean replyPermission(String sid, String permissionID, String reply, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("reply", reply);
+        if (message != null) {
+            body.put("message", message);
+        }
+        try {
+            client.post(path("permission", permissionID, "reply"), null, body);
+            return true;
+        } catch (ApiException e) {
+            if (!foreign(e)) {
+                if (e.status() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        } catch (NotJsonException e) {
+            // a server without the newer route: the older one below
+        }
+        // Before /permission/{id}/reply (1.0 to 1.1): the session's own route.
+        try {
+            required("answer a permission", () -> client.post(path("session", sid, "permissions", permissionID),
+                    null, Map.of("response", reply)));
+            return true;
+        } catch (ApiException old) {
+            if (old.status() == 404) {
+                return false;
+            }
+            throw old;
+        }
+    }
+
+    @Override
+    public JsonNode config() {
+        return required("show its configuration", () -> client.get("/config"));
+    }
+
+    @Override
+    public JsonNode configProviders() {
+        return required("list its providers", () -> client.get("/config/providers"));
+    }
+
+    @Override
+    public InputStream events() {
+        return required("stream events", () -> client.openStream("/event", null));
+    }
+}

@@ -52,10 +52,27 @@ public final class V1Api implements Api {
         return found;
     }
 
-    /** What the server is, asked once: for explaining an answer that does not fit. */
+    /**
+     * What the server is, asked once: for explaining an answer that does not fit. Throws only when the server is
+     * not one ocs can talk to; null when asking failed some other way (the caller's own error then stands).
+     */
     private ServerIdentity known() {
         ServerIdentity id = identity;
-        return id != null ? id : identify(null);
+        if (id != null) {
+            return id;
+        }
+        try {
+            return identify(null);
+        } catch (NotOpencodeException e) {
+            throw e;
+        } catch (OcsException e) {
+            return null;
+        }
+    }
+
+    /** A line that has routes the current one lacks: 1.0.x, or a server that reports no version (1.0.0). */
+    private static boolean oldLine(ServerIdentity id) {
+        return id != null && (id.version() == null || id.version().startsWith("1.0."));
     }
 
     private ServerIdentity probe(Duration timeout) {
@@ -69,8 +86,8 @@ public final class V1Api implements Api {
             }
             healthSaid = "GET /global/health answered JSON without 'healthy'";
         } catch (ApiException e) {
-            if (e.exitCode() == ExitCode.AUTH) {
-                throw e;
+            if (e.exitCode() == ExitCode.AUTH || e.isServerError() && !proxiedToWebUi(e)) {
+                throw e; // opencode's own error: the server is opencode, and this is what it said
             }
             healthSaid = e.evidence() != null ? e.evidence() : e.getMessage();
         } catch (NotJsonException e) {
@@ -80,12 +97,11 @@ public final class V1Api implements Api {
         try {
             JsonNode sessions = timeout == null ? client.get("/session") : client.getWithin("/session", timeout);
             if (sessions != null && sessions.isArray() && looksLikeSessions(sessions)) {
-                JsonNode app = optional(() -> client.get("/app"));
-                if (app != null && app.isObject() && app.has("path")) {
-                    throw new OcsException(ExitCode.SERVER_ERROR, "opencode 0.x is not supported (at "
+                if (isZeroLine()) {
+                    throw new NotOpencodeException("opencode 0.x is not supported (at "
                             + connection().displayUrl() + "); upgrade to 1.0 or newer");
                 }
-                return new ServerIdentity(null, false);
+                return new ServerIdentity(versionOf(sessions), false);
             }
         } catch (ApiException e) {
             if (e.exitCode() == ExitCode.AUTH) {
@@ -95,6 +111,32 @@ public final class V1Api implements Api {
             // described by the health answer below
         }
         throw notOpencode(healthSaid);
+    }
+
+    /** 0.x answers {@code GET /app} with the app's paths; 1.x has no such route. */
+    private boolean isZeroLine() {
+        try {
+            JsonNode app = client.get("/app");
+            return app != null && app.isObject() && app.has("path");
+        } catch (OcsException e) {
+            return false;
+        }
+    }
+
+    /** 1.0's sessions carry the version that made them: the newest one's, or null with none. */
+    private static String versionOf(JsonNode sessions) {
+        String found = null;
+        long newest = Long.MIN_VALUE;
+        for (JsonNode s : sessions) {
+            String v = Json.text(s, "version");
+            Long updated = Json.optNum(Json.obj(s, "time"), "updated");
+            long t = updated == null ? Long.MIN_VALUE + 1 : updated;
+            if (v != null && v.matches("[0-9]+\\.[0-9]+\\.[0-9]+") && t > newest) {
+                found = v;
+                newest = t;
+            }
+        }
+        return found;
     }
 
     private static boolean looksLikeSessions(JsonNode list) {
@@ -109,23 +151,35 @@ public final class V1Api implements Api {
 
     private void unsupported(String version) {
         if (version != null && version.startsWith("0.")) {
-            throw new OcsException(ExitCode.SERVER_ERROR, "opencode " + version + " at " + connection().displayUrl()
+            throw new NotOpencodeException("opencode " + version + " at " + connection().displayUrl()
                     + ": opencode 0.x is not supported; upgrade to 1.0 or newer");
         }
     }
 
     private OcsException notOpencode(String said) {
-        return new OcsException(ExitCode.SERVER_ERROR, connection().displayUrl() + ": not an opencode server ("
+        return new NotOpencodeException(connection().displayUrl() + ": not an opencode server ("
                 + said + ")");
     }
 
     /** True when an error is not opencode's own: a route this server lacks, or not opencode at all. */
-    private static boolean foreign(OcsException e) {
+    static boolean foreign(OcsException e) {
         if (e instanceof NotJsonException) {
             return true;
         }
-        return e instanceof ApiException a && a.exitCode() != ExitCode.AUTH && !a.isServerError()
-                && (a.status() == 404 || a.status() == 405 || a.status() >= 500);
+        return e instanceof ApiException a && a.exitCode() != ExitCode.AUTH
+                && (!a.isServerError() && (a.status() == 404 || a.status() == 405 || a.status() >= 500)
+                || proxiedToWebUi(a));
+    }
+
+    /**
+     * 1.0.185 hands every route it does not know to a proxy for its web UI, which, offline, answers 500 with
+     * opencode's error shape: {@code {"name":"UnknownError","data":{"message":"Error: Unable to connect. …"}}}.
+     */
+    static boolean proxiedToWebUi(ApiException a) {
+        String m = a.serverMessage();
+        return a.status() == 500 && "UnknownError".equals(a.errorName()) && m != null
+                && (m.contains("Unable to connect. Is the computer able to access the url?")
+                || m.contains("Was there a typo in the url or port?"));
     }
 
     /** A call the command needs: an answer that does not fit says what this server is and what it lacks. */
@@ -137,6 +191,9 @@ public final class V1Api implements Api {
                 throw e;
             }
             ServerIdentity id = known();
+            if (!oldLine(id)) {
+                throw e;
+            }
             throw new OcsException(ExitCode.SERVER_ERROR, "opencode " + (id.version() == null ? "(no version "
                     + "reported)" : id.version()) + " at " + connection().displayUrl() + " cannot " + feature + " ("
                     + (e instanceof ApiException a && a.evidence() != null ? a.evidence()
@@ -144,19 +201,16 @@ public final class V1Api implements Api {
         }
     }
 
-    /** A read some servers lack: null there (after making sure the server is opencode at all). */
+    /** A read that old lines lack: null on those (after making sure the server is opencode at all). */
     private <T> T optional(Supplier<T> call) {
         try {
             return call.get();
         } catch (OcsException e) {
-            if (e.exitCode() == ExitCode.AUTH || e.exitCode() == ExitCode.UNREACHABLE
-                    || e.exitCode() == ExitCode.TIMEOUT || e.exitCode() == ExitCode.INTERRUPTED) {
+            // 1.0.0 reads an unknown route's last segment as a session id (400); 1.0.185 proxies it (500).
+            boolean missing = foreign(e) || e instanceof ApiException a && a.status() == 400;
+            if (!missing || !oldLine(known())) {
                 throw e;
             }
-            if (!(e instanceof ApiException) && !(e instanceof NotJsonException)) {
-                throw e;
-            }
-            known();
             return null;
         }
     }

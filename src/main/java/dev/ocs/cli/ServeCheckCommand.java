@@ -60,6 +60,10 @@ public final class ServeCheckCommand implements Callable<Integer> {
             health = awaitUp(client, started);
         }
         print(conn, health, started);
+        if (health.ok() && health.authIgnored()) {
+            services.err().println("ocs: warning: opencode " + (health.version() == null ? "1.0.x" : health.version())
+                    + " does not check Basic Auth: anyone who reaches " + conn.displayUrl() + " can use it");
+        }
         if (health.failure() != null && !health.ok()) {
             services.out().flush();
             services.err().println("ocs: " + health.failure().getMessage());
@@ -102,6 +106,7 @@ public final class ServeCheckCommand implements Callable<Integer> {
             doc.put("up", h.up());
             doc.put("version", h.version());
             doc.put("authOk", h.authOk());
+            doc.put("authChecked", h.up() && h.authOk() != null ? !h.authIgnored() : null);
             doc.put("started", started != null);
             if (started != null) {
                 doc.put("pid", started.pid());

@@ -209,7 +209,7 @@ public final class Waiter {
                     sawWork = true;
                 }
             }
-            case "permission.asked" -> {
+            case "permission.asked", "permission.updated" -> { // 1.0 calls it permission.updated
                 Permission perm = Permission.from(p);
                 if (perm.id() == null || answered.add(perm.id())) {
                     Outcome o = onPermission(perm, about);

@@ -222,7 +222,7 @@ public final class Watcher {
                     delta(Json.text(p, "partID"), Json.text(p, "messageID"), Json.text(p, "delta"));
                 }
             }
-            case "permission.asked" -> showPermission(Permission.from(p));
+            case "permission.asked", "permission.updated" -> showPermission(Permission.from(p)); // 1.0: updated
             case "permission.replied" -> {
                 if (!opt.json()) {
                     String id = Json.text(p, "requestID") != null ? Json.text(p, "requestID") : Json.text(p, "permissionID");

@@ -168,8 +168,13 @@ public final class Doctor {
                             + "OPENCODE_SERVER_PASSWORD): set OPENCODE_SERVER_PASSWORD or --password-file, and -u"));
             return false;
         }
-        add.accept(new Check("credentials", Level.OK, "accepted for user '" + conn.username()
-                + "' (password from " + conn.passwordSource() + ")", null));
+        if (h.authIgnored()) {
+            add.accept(new Check("credentials", Level.WARN, "not checked: this opencode (1.0.x) takes any password",
+                    "anyone who reaches " + url + " can use it: keep it on a loopback address, or upgrade"));
+        } else {
+            add.accept(new Check("credentials", Level.OK, "accepted for user '" + conn.username()
+                    + "' (password from " + conn.passwordSource() + ")", null));
+        }
         if (h.version() == null) {
             add.accept(new Check("version", Level.WARN, "the server did not say its version",
                     "ocs is tested with opencode " + testedVersion));

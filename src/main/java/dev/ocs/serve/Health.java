@@ -8,12 +8,16 @@ import dev.ocs.OcsException;
 import java.time.Duration;
 
 /** What {@code GET /global/health} told us. {@code authOk} is null when nothing answered. */
-public record Health(boolean up, String version, Boolean authOk, OcsException failure) {
+public record Health(boolean up, String version, Boolean authOk, OcsException failure, boolean authIgnored) {
+    public Health(boolean up, String version, Boolean authOk, OcsException failure) {
+        this(up, version, authOk, failure, false);
+    }
+
 
     public static Health check(Api client, Duration timeout) {
         try {
             ServerIdentity id = client.identify(timeout);
-            return new Health(true, id.version(), true, null);
+            return new Health(true, id.version(), true, null, !id.hasHealth());
         } catch (OcsException e) {
             return switch (e.exitCode()) {
                 case ExitCode.AUTH -> new Health(true, null, false, e);

@@ -143,8 +143,8 @@ class ClientBehaviourTest {
                 .withBody("<!doctype html><html><head><title>OpenCode</title></head></html>")));
         Cli.Result r = cli().run("serve-check");
         assertEquals(ExitCode.SERVER_ERROR, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("expected JSON from GET /global/health but got text/html"), r.toString());
-        assertTrue(r.err().contains("<!doctype html>"), r.toString());
+        assertTrue(r.err().contains(": not an opencode server (GET /global/health answered text/html: a page titled "
+                + "'OpenCode')"), r.toString());
         assertOneCleanLine(r);
     }
 

@@ -1,0 +1,114 @@
+package dev.ocs.real;
+
+import dev.ocs.ExitCode;
+import dev.ocs.bench.OpencodeServer;
+import dev.ocs.bench.StandInModel;
+import dev.ocs.cli.Cli;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.Executable;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The compatibility matrix: the same calls, through ocs, against a real server of every tested version
+ * ({@code opencode.versions}, the one list), each with its own stand-in model, port, password, project and
+ * HOME. Runs in the {@code matrix} profile ({@code mvn -B verify -Pmatrix}), which {@code .ci/run} turns on.
+ * Every call of a version is checked, and all that failed are reported together.
+ */
+@Tag("matrix")
+class CompatMatrixTest {
+    private static final PrintWriter PROGRESS = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+
+    @TestFactory
+    Stream<DynamicTest> everyTestedVersion() {
+        String only = System.getProperty("ocs.matrix", "");
+        return OpencodeServer.testedVersions().stream()
+                .filter(v -> only.isBlank() || List.of(only.split(",")).contains(v))
+                .map(v -> DynamicTest.dynamicTest("opencode " + v, () -> smoke(v)));
+    }
+
+    private static void smoke(String version) throws Exception {
+        Path binary = OpencodeServer.ensureInstalled(version, PROGRESS);
+        try (StandInModel model = StandInModel.start();
+             OpencodeServer server = OpencodeServer.start(model, binary, PROGRESS)) {
+            List<Executable> checks = new ArrayList<>();
+            Calls calls = new Calls(server);
+
+            Cli.Result check = calls.run("serve-check");
+            checks.add(() -> assertEquals(ExitCode.OK, check.exitCode(), "serve-check: " + check));
+
+            Cli.Result sent = calls.run("send", "--wait", "hello matrix");
+            String sid = sessionOf(sent);
+            checks.add(() -> assertEquals(ExitCode.OK, sent.exitCode(), "send --wait: " + sent));
+            checks.add(() -> assertEquals(StandInModel.REPLY_PREFIX + "hello matrix\n", sent.out(), "send --wait: " + sent));
+
+            Cli.Result inspect = calls.run("inspect", sid);
+            checks.add(() -> assertEquals(ExitCode.OK, inspect.exitCode(), "inspect: " + inspect));
+            checks.add(() -> assertTrue(inspect.out().contains("hello matrix"), "inspect shows the reply: " + inspect));
+
+            Cli.Result list = calls.run("list");
+            checks.add(() -> assertEquals(ExitCode.OK, list.exitCode(), "list: " + list));
+            checks.add(() -> assertTrue(list.out().contains(sid), "list names " + sid + ": " + list));
+
+            Cli.Result watch = calls.run("watch", "--until-idle", "--timeout", "30s", sid);
+            checks.add(() -> assertEquals(ExitCode.OK, watch.exitCode(), "watch --until-idle: " + watch));
+
+            Cli.Result asked = calls.run("send", "--wait", "--timeout", "60s", "TOOL matrix.txt");
+            String tsid = sessionOf(asked);
+            checks.add(() -> assertEquals(ExitCode.PERMISSION, asked.exitCode(), "send --wait on a permission: " + asked));
+            Cli.Result approve = calls.run("approve", "--wait", "--timeout", "60s", tsid);
+            checks.add(() -> assertEquals(ExitCode.OK, approve.exitCode(), "approve --wait: " + approve));
+            Path marker = server.project().resolve("matrix.txt");
+            checks.add(() -> assertTrue(Files.exists(marker), "the approved tool ran: no " + marker));
+
+            Cli.Result hang = calls.run("send", "HANG forever");
+            String hsid = hang.out().strip();
+            RealServer.sleep(2000);
+            Cli.Result abort = calls.run("abort", hsid);
+            checks.add(() -> assertEquals(ExitCode.OK, abort.exitCode(), "abort: " + abort));
+            checks.add(() -> assertTrue(abort.out().contains("aborted " + hsid), "abort: " + abort));
+
+            Cli.Result doctor = calls.run("doctor");
+            checks.add(() -> assertEquals(ExitCode.OK, doctor.exitCode(), "doctor: " + doctor));
+            checks.add(() -> assertTrue(doctor.out().contains("opencode " + version + ", a version ocs is tested with"),
+                    "doctor's version check is ok for " + version + ": " + doctor));
+
+            Cli.Result dead = calls.run("send", "--wait", "--max-retries", "1", "--timeout", "90s", "-m",
+                    OpencodeServer.DEAD_MODEL, "hello");
+            checks.add(() -> assertEquals(ExitCode.FINDING, dead.exitCode(), "an unreachable model: " + dead));
+            calls.run("abort", sessionOf(dead));
+
+            assertAll("opencode " + version, checks);
+        }
+    }
+
+    static String sessionOf(Cli.Result r) {
+        Matcher m = Pattern.compile("ses_[A-Za-z0-9]+").matcher(r.out() + r.err());
+        if (!m.find()) fail("no session id in\n" + r);
+        return m.group();
+    }
+
+    /** ocs in-process, pointed at one server with its credentials. */
+    private record Calls(OpencodeServer server) {
+        Cli.Result run(String... args) {
+            Cli cli = Cli.withUrl(server.url());
+            server.env().forEach(cli::env);
+            return cli.run(args);
+        }
+    }
+}

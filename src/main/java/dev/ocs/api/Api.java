@@ -20,6 +20,9 @@ public interface Api {
 
     Connection connection();
 
+    /** The server in a few words, for a message about what it lacks: {@code opencode 1.0.185 at URL}. */
+    String describe();
+
     /**
      * Asks the server what it is (its health route, or what stands in for it on old lines). Throws exit 6 for a
      * server that is not opencode, or too old; exit 4 for rejected credentials.

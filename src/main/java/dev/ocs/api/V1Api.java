@@ -46,6 +46,13 @@ public final class V1Api implements Api {
     }
 
     @Override
+    public String describe() {
+        ServerIdentity id = known();
+        return "opencode " + (id == null || id.version() == null ? "(version not reported)" : id.version()) + " at "
+                + connection().displayUrl();
+    }
+
+    @Override
     public ServerIdentity identify(Duration timeout) {
         ServerIdentity found = probe(timeout);
         identity = found;
@@ -194,8 +201,7 @@ public final class V1Api implements Api {
             if (!oldLine(id)) {
                 throw e;
             }
-            throw new OcsException(ExitCode.SERVER_ERROR, "opencode " + (id.version() == null ? "(no version "
-                    + "reported)" : id.version()) + " at " + connection().displayUrl() + " cannot " + feature + " ("
+            throw new OcsException(ExitCode.SERVER_ERROR, describe() + " cannot " + feature + " ("
                     + (e instanceof ApiException a && a.evidence() != null ? a.evidence()
                     : ((NotJsonException) e).evidence()) + ")", e);
         }
@@ -273,8 +279,16 @@ public final class V1Api implements Api {
 
     @Override
     public void prompt(String sid, Map<String, Object> body) {
-        required("take a prompt without waiting (prompt_async)",
-                () -> client.post(path("session", sid, "prompt_async"), null, body));
+        try {
+            client.post(path("session", sid, "prompt_async"), null, body);
+        } catch (OcsException e) {
+            if (!foreign(e) || !oldLine(known())) {
+                throw e;
+            }
+            // 1.0.0 has no prompt_async: its message route answers when the reply is done, so it is sent and not
+            // waited for (the caller sees the run start in the session's messages).
+            client.postDetached(path("session", sid, "message"), body);
+        }
     }
 
     @Override

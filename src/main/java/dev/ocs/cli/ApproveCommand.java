@@ -67,9 +67,18 @@ public final class ApproveCommand implements Callable<Integer> {
         String answer = always ? "always" : reject ? "reject" : "once";
         Sessions sessions = new Sessions(services.api());
         sessions.info(sid);
-        List<Permission> pending = sessions.permissions(sid);
+        List<Permission> pending = sessions.pendingOrNull(sid);
         List<Permission> chosen = new ArrayList<>();
-        if (requestId != null) {
+        if (pending == null) {
+            // 1.0 keeps no list: a named request is answered as it is; without one there is nothing to go on.
+            if (requestId == null) {
+                throw new OcsException(ExitCode.SERVER_ERROR, services.api().describe() + " keeps no list of pending "
+                        + "permissions (GET /permission); name the request (" + services.ocsCommand() + " approve "
+                        + sid + " per_…, as send --wait prints it) or answer as they come (send --wait --on-permission "
+                        + "once)");
+            }
+            chosen.add(new Permission(requestId, sid, "request", List.of(), List.of(), null, null));
+        } else if (requestId != null) {
             pending.stream().filter(p -> requestId.equals(p.id())).forEach(chosen::add);
             if (chosen.isEmpty()) {
                 throw OcsException.notFound("permission " + requestId + " is not pending for " + sid

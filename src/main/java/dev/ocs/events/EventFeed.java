@@ -37,7 +37,7 @@ public final class EventFeed implements AutoCloseable {
     static final long FIRST_BACKOFF_MS = 200;
     static final long MAX_BACKOFF_MS = 5_000;
     /** Quick ends in a row after which the stream counts as unsteady. */
-    static final int UNSTEADY_AFTER = 3;
+    static final int UNSTEADY_AFTER = 2;
 
     private final Api client;
     private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();

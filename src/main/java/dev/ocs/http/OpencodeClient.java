@@ -229,6 +229,28 @@ public final class OpencodeClient {
         return null;
     }
 
+    /**
+     * POSTs and does not wait for the answer: for a route that answers only when the work is done (1.0.0's
+     * {@code POST /session/{id}/message}, which holds the request until the reply is complete). The caller
+     * confirms the work started by other means; the request stays open while this process runs.
+     */
+    public void postDetached(String path, Object body) {
+        URI uri = uri(path, null);
+        byte[] bytes = Json.bytes(body);
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header("Authorization", authorization)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build();
+        if (trace != null) {
+            trace.println("ocs: > POST " + uri + " (not waiting for the answer)");
+            trace.println("ocs: > Authorization: Basic ****");
+            trace.flush();
+        }
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+    }
+
     private HttpResponse<InputStream> send(String method, String path, Map<String, String> query, Object body,
                                            Duration timeout, String accept) {
         URI uri = uri(path, query);

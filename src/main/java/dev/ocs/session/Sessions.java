@@ -69,8 +69,18 @@ public final class Sessions {
     }
 
     public List<Permission> permissions(String sid) {
+        List<Permission> mine = pendingOrNull(sid);
+        return mine == null ? List.of() : mine;
+    }
+
+    /** The pending permission requests (of {@code sid}, or all), or null where the server keeps no list (1.0). */
+    public List<Permission> pendingOrNull(String sid) {
+        JsonNode all = api.permissions();
+        if (all == null) {
+            return null;
+        }
         List<Permission> mine = new ArrayList<>();
-        for (Permission p : Permission.listFrom(api.permissions())) {
+        for (Permission p : Permission.listFrom(all)) {
             if (sid == null || sid.equals(p.sessionID())) {
                 mine.add(p);
             }

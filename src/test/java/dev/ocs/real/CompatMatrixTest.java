@@ -42,7 +42,34 @@ class CompatMatrixTest {
                 .map(v -> DynamicTest.dynamicTest("opencode " + v, () -> smoke(v)));
     }
 
+    /**
+     * What a version's server itself does differently, that no client can change. 1.0.0 with today's
+     * {@code @ai-sdk/openai-compatible} (it installs the newest) ends every reply with {@code UnknownError:
+     * [DecimalError] Invalid argument} after the text arrived, which ocs rightly reports as a finding (exit 1); and
+     * it shows no retry status (no {@code /session/status}, no retry events), so a wait on an unreachable model
+     * runs to its timeout (exit 7).
+     */
+    private record Server(String replyError, boolean showsRetries) {
+        static Server of(String version) {
+            return version.equals("1.0.0") ? new Server("UnknownError", false)
+                    : new Server(null, true);
+        }
+
+        /** The exit of a call that ends with the model's reply: 0, or 1 for the server's own known error. */
+        int replyExit() {
+            return replyError == null ? ExitCode.OK : ExitCode.FINDING;
+        }
+
+        void checkReply(List<Executable> checks, String what, Cli.Result r) {
+            checks.add(() -> assertEquals(replyExit(), r.exitCode(), what + ": " + r));
+            if (replyError != null) {
+                checks.add(() -> assertTrue(r.all().contains(replyError), what + " names the server's error: " + r));
+            }
+        }
+    }
+
     private static void smoke(String version) throws Exception {
+        Server quirks = Server.of(version);
         Path binary = OpencodeServer.ensureInstalled(version, PROGRESS);
         try (StandInModel model = StandInModel.start();
              OpencodeServer server = OpencodeServer.start(model, binary, PROGRESS)) {
@@ -54,11 +81,11 @@ class CompatMatrixTest {
 
             Cli.Result sent = calls.run("send", "--wait", "hello matrix");
             String sid = sessionOf(sent);
-            checks.add(() -> assertEquals(ExitCode.OK, sent.exitCode(), "send --wait: " + sent));
+            quirks.checkReply(checks, "send --wait", sent);
             checks.add(() -> assertEquals(StandInModel.REPLY_PREFIX + "hello matrix\n", sent.out(), "send --wait: " + sent));
 
             Cli.Result inspect = calls.run("inspect", sid);
-            checks.add(() -> assertEquals(ExitCode.OK, inspect.exitCode(), "inspect: " + inspect));
+            quirks.checkReply(checks, "inspect", inspect);
             checks.add(() -> assertTrue(inspect.out().contains("hello matrix"), "inspect shows the reply: " + inspect));
 
             Cli.Result list = calls.run("list");
@@ -66,13 +93,16 @@ class CompatMatrixTest {
             checks.add(() -> assertTrue(list.out().contains(sid), "list names " + sid + ": " + list));
 
             Cli.Result watch = calls.run("watch", "--until-idle", "--timeout", "30s", sid);
-            checks.add(() -> assertEquals(ExitCode.OK, watch.exitCode(), "watch --until-idle: " + watch));
+            quirks.checkReply(checks, "watch --until-idle", watch);
 
             Cli.Result asked = calls.run("send", "--wait", "--timeout", "60s", "TOOL matrix.txt");
             String tsid = sessionOf(asked);
             checks.add(() -> assertEquals(ExitCode.PERMISSION, asked.exitCode(), "send --wait on a permission: " + asked));
-            Cli.Result approve = calls.run("approve", "--wait", "--timeout", "60s", tsid);
-            checks.add(() -> assertEquals(ExitCode.OK, approve.exitCode(), "approve --wait: " + approve));
+            // The request as send --wait names it: 1.0 keeps no list of pending requests to find it in.
+            Matcher per = Pattern.compile("approve " + tsid + " (per_[A-Za-z0-9]+)").matcher(asked.err());
+            String pid = per.find() ? per.group(1) : "per_missing";
+            Cli.Result approve = calls.run("approve", "--wait", "--timeout", "60s", tsid, pid);
+            quirks.checkReply(checks, "approve --wait", approve);
             Path marker = server.project().resolve("matrix.txt");
             checks.add(() -> assertTrue(Files.exists(marker), "the approved tool ran: no " + marker));
 
@@ -88,9 +118,10 @@ class CompatMatrixTest {
             checks.add(() -> assertTrue(doctor.out().contains("opencode " + version + ", a version ocs is tested with"),
                     "doctor's version check is ok for " + version + ": " + doctor));
 
-            Cli.Result dead = calls.run("send", "--wait", "--max-retries", "1", "--timeout", "90s", "-m",
+            Cli.Result dead = calls.run("send", "--wait", "--max-retries", "1", "--timeout", "20s", "-m",
                     OpencodeServer.DEAD_MODEL, "hello");
-            checks.add(() -> assertEquals(ExitCode.FINDING, dead.exitCode(), "an unreachable model: " + dead));
+            int deadExit = quirks.showsRetries() ? ExitCode.FINDING : ExitCode.TIMEOUT;
+            checks.add(() -> assertEquals(deadExit, dead.exitCode(), "an unreachable model: " + dead));
             calls.run("abort", sessionOf(dead));
 
             assertAll("opencode " + version, checks);

@@ -61,17 +61,7 @@ public final class OpencodeServer implements AutoCloseable {
 
     /** The opencode release the project is pinned to (pom.xml's {@code opencode.version}). */
     public static String pinnedVersion() {
-        String v = System.getProperty("opencode.version");
-        if (v != null && !v.isBlank()) return v;
-        Properties p = new Properties();
-        try (InputStream in = OpencodeServer.class.getResourceAsStream("/dev/ocs/build.properties")) {
-            if (in != null) p.load(in);
-        } catch (IOException ignored) {
-            // fall through to the error below
-        }
-        v = p.getProperty("opencode.version");
-        if (v == null || v.startsWith("$")) throw new IllegalStateException("opencode.version is not set (build.properties)");
-        return v;
+        return buildProperty("opencode.version");
     }
 
     /**
@@ -79,18 +69,22 @@ public final class OpencodeServer implements AutoCloseable {
      * compatibility matrix, doctor's version check and the README's table all come from it.
      */
     public static List<String> testedVersions() {
-        String v = System.getProperty("opencode.versions");
-        if (v == null || v.isBlank()) {
-            Properties p = new Properties();
-            try (InputStream in = OpencodeServer.class.getResourceAsStream("/dev/ocs/build.properties")) {
-                if (in != null) p.load(in);
-            } catch (IOException ignored) {
-                // fall through to the error below
-            }
-            v = p.getProperty("opencode.versions");
+        return List.of(buildProperty("opencode.versions").split(","));
+    }
+
+    /** A value from the build: the system property of that name (the test run's), else build.properties. */
+    private static String buildProperty(String name) {
+        String v = System.getProperty(name);
+        if (v != null && !v.isBlank()) return v;
+        Properties p = new Properties();
+        try (InputStream in = OpencodeServer.class.getResourceAsStream("/dev/ocs/build.properties")) {
+            if (in != null) p.load(in);
+        } catch (IOException ignored) {
+            // fall through to the error below
         }
-        if (v == null || v.startsWith("$")) throw new IllegalStateException("opencode.versions is not set (build.properties)");
-        return List.of(v.split(","));
+        v = p.getProperty(name);
+        if (v == null || v.startsWith("$")) throw new IllegalStateException(name + " is not set (build.properties)");
+        return v;
     }
 
     /** Where pinned releases are installed: $OCS_CACHE, else $XDG_CACHE_HOME/ocs, else ~/.cache/ocs. */

@@ -121,4 +121,18 @@ class OldLinesTest {
                 "NotFoundError", "Session not found");
         assertFalse(V1Api.foreign(notFound), "opencode's own 404 is a missing session, not a missing route");
     }
+
+    @org.junit.jupiter.api.Test
+    void apiGenerationIsChosenByFlagOrEnvironmentAndAnUnknownOneIsUsage() throws IOException {
+        String sid = replay("1.0.185");
+        Cli.Result bad = cli().run("--api", "v2", "inspect", sid);
+        assertEquals(ExitCode.USAGE, bad.exitCode(), bad.toString());
+        assertEquals("ocs: --api 'v2' is not an API generation; use auto or v1", bad.err().strip());
+        Cli.Result badEnv = cli().env("OCS_API", "v9").run("list");
+        assertEquals(ExitCode.USAGE, badEnv.exitCode(), badEnv.toString());
+        Cli.Result v1 = cli().env("OCS_API", "v1").run("list");
+        assertEquals(ExitCode.OK, v1.exitCode(), v1.toString());
+        Cli.Result flag = cli().env("OCS_API", "v9").run("--api", "auto", "list");
+        assertEquals(ExitCode.OK, flag.exitCode(), "the flag wins over the environment: " + flag);
+    }
 }

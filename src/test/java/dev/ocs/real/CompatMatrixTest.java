@@ -43,9 +43,9 @@ class CompatMatrixTest {
     }
 
     /**
-     * What a version's server itself does differently, that no client can change. 1.0.0 with today's
-     * {@code @ai-sdk/openai-compatible} (it installs the newest) ends every reply with {@code UnknownError:
-     * [DecimalError] Invalid argument} after the text arrived, which ocs rightly reports as a finding (exit 1); and
+     * What a version's server itself does differently, that no client can change. 1.0.0 ends every reply of the
+     * stand-in model with {@code UnknownError: [DecimalError] Invalid argument} after the text arrived (a fault
+     * inside that server; every later line takes the same stream), which ocs rightly reports as a finding (exit 1); and
      * it shows no retry status (no {@code /session/status}, no retry events), so a wait on an unreachable model
      * runs to its timeout (exit 7).
      */

@@ -68,4 +68,11 @@ public interface Api {
 
     /** Opens the event stream of the directory in use. */
     InputStream events();
+
+    /**
+     * The event stream keeps ending as soon as it opens: use another one from now on where the server has one.
+     *
+     * @return a description of the stream now used, or null when there is no other
+     */
+    String eventsFallback();
 }

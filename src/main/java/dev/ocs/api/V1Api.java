@@ -30,6 +30,7 @@ import static dev.ocs.http.OpencodeClient.query;
 public final class V1Api implements Api {
     private final OpencodeClient client;
     private volatile ServerIdentity identity;
+    private volatile boolean globalEvents;
 
     public V1Api(OpencodeClient client) {
         this.client = client;
@@ -341,6 +342,20 @@ public final class V1Api implements Api {
 
     @Override
     public InputStream events() {
-        return required("stream events", () -> client.openStream("/event", null));
+        String route = globalEvents ? "/global/event" : "/event";
+        return required("stream events", () -> client.openStream(route, null));
+    }
+
+    /**
+     * 1.14.48's {@code /event} ends right after its {@code server.connected} event, for curl as for ocs, while
+     * {@code /global/event} (every directory's events, each wrapped in {@code payload}) holds.
+     */
+    @Override
+    public String eventsFallback() {
+        if (globalEvents) {
+            return null;
+        }
+        globalEvents = true;
+        return "GET /global/event";
     }
 }

@@ -27,6 +27,10 @@ public record Event(String type, JsonNode properties, JsonNode raw, String data)
     }
 
     static Event from(JsonNode n) {
+        JsonNode payload = n.get("payload");
+        if (n.get("type") == null && payload != null && payload.isObject()) {
+            n = payload; // the global stream wraps each event: {"directory", "payload": {…}}
+        }
         JsonNode props = n.get("properties");
         return new Event(Json.text(n, "type") == null ? "unknown" : Json.text(n, "type"),
                 props == null ? NullNode.getInstance() : props, n);

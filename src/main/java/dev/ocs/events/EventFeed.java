@@ -90,6 +90,14 @@ public final class EventFeed implements AutoCloseable {
                     quickEnds = 0;
                     unsteady = false;
                 } else if (++quickEnds >= UNSTEADY_AFTER && !unsteady) {
+                    String instead = client.eventsFallback();
+                    if (instead != null) {
+                        queue.add(new Dropped(why + " as soon as it opened, " + quickEnds + " times in a row; "
+                                + "switching to " + instead, false));
+                        quickEnds = 0;
+                        backoff = FIRST_BACKOFF_MS;
+                        continue;
+                    }
                     unsteady = true;
                     queue.add(new Unsteady(why + " as soon as it opened, " + quickEnds + " times in a row"));
                 }

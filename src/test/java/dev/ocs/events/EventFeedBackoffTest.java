@@ -18,15 +18,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An event stream that ends as soon as it opens (as 1.14.48's did for ocs) must not be reconnected in a tight
- * loop: reconnects back off from 0.2 s, doubling, and the trouble is said once (one {@link EventFeed.Unsteady},
- * then only quiet drops), however often it ends.
+ * loop: reconnects back off from 0.2 s, doubling; the server's other stream ({@code /global/event}) is tried; and
+ * when that ends too the trouble is said once (one {@link EventFeed.Unsteady}, then only quiet drops).
  */
 class EventFeedBackoffTest {
     @Test
     void aStreamThatEndsAtOnceIsReconnectedWithBackoffAndSaidOnce() throws Exception {
         AtomicInteger opened = new AtomicInteger();
+        List<String> paths = java.util.Collections.synchronizedList(new ArrayList<>());
         try (RawServer server = new RawServer(x -> {
             opened.incrementAndGet();
+            paths.add(x.path());
             String event = "data: {\"type\":\"server.connected\",\"properties\":{}}\n\n";
             x.head(200, "text/event-stream", event.length());
             x.write(event);
@@ -43,13 +45,18 @@ class EventFeedBackoffTest {
                     }
                 }
             }
-            // 0 s, then after 0.2 + 0.4 + 0.8 + 1.6 s: at most 5 opens in 4 s (a tight loop makes dozens).
+            // /event at 0 and 0.2 s, then /global/event (the other stream) at 0.4, 0.8, 1.6 and 3.2 s: six opens
+            // in 4 s, where a tight loop makes dozens.
             int n = opened.get();
-            assertTrue(n >= 3 && n <= 5, "opens in 4 s: " + n);
+            assertTrue(n >= 4 && n <= 6, "opens in 4 s: " + n + " " + paths);
+            assertEquals(List.of("/event", "/event"), paths.subList(0, 2), paths.toString());
+            assertTrue(paths.subList(2, paths.size()).stream().allMatch("/global/event"::equals), paths.toString());
             long unsteady = items.stream().filter(i -> i instanceof EventFeed.Unsteady).count();
             assertEquals(1, unsteady, "said once: " + items);
+            assertTrue(items.stream().anyMatch(i -> i instanceof EventFeed.Dropped d
+                    && d.why().endsWith("switching to GET /global/event")), items.toString());
             long loudDrops = items.stream().filter(i -> i instanceof EventFeed.Dropped d && !d.quiet()).count();
-            assertEquals(EventFeed.UNSTEADY_AFTER - 1, loudDrops, "drops said before it counts as unsteady: " + items);
+            assertEquals(3, loudDrops, "drops said before both streams count as unsteady: " + items);
             EventFeed.Item first = items.get(0);
             assertInstanceOf(EventFeed.Got.class, first);
         }

@@ -35,6 +35,16 @@ class SseReaderTest {
         assertEquals("ses_df6038b36ffeTAMkeq8XVlokER", part.sessionID());
     }
 
+    /** {@code /global/event} as 1.14.48 sent it: each event inside {@code payload}, beside its directory. */
+    @Test
+    void unwrapsTheGlobalStreamsPayload() throws IOException {
+        List<Event> events = all("data: {\"payload\":{\"id\":\"evt_1\",\"type\":\"server.connected\",\"properties\":{}}}\n\n"
+                + "data: {\"directory\":\"/home/dev/p\",\"payload\":{\"type\":\"permission.asked\",\"properties\":"
+                + "{\"id\":\"per_1\",\"sessionID\":\"ses_1\"}}}\n\n", SseReader.LINE_CAP);
+        assertEquals(List.of("server.connected", "permission.asked"), events.stream().map(Event::type).toList());
+        assertEquals("ses_1", events.get(1).sessionID());
+    }
+
     @Test
     void skipsGarbageOverlongLinesAndComments() throws IOException {
         String text = ": keep-alive\n\ndata: not json\n\ndata: {\"type\":\"a\",\"properties\":{}}\n\n"

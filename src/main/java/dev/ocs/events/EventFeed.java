@@ -106,10 +106,15 @@ public final class EventFeed implements AutoCloseable {
             try {
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-                current = client.events();
+                InputStream next = client.events();
+                if (closed) {
+                    next.close(); // closed while it was opening: not left open, and no more attempts
+                    return;
+                }
+                current = next;
                 openedAt = System.nanoTime();
                 queue.add(new Reconnected(unsteady));
-            } catch (InterruptedException e) {
+            } catch (InterruptedException | IOException e) {
                 return;
             } catch (OcsException e) {
                 queue.add(new Dropped("reconnecting failed: " + e.getMessage(), false));

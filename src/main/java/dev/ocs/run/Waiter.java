@@ -98,7 +98,8 @@ public final class Waiter {
                 long sincePoll = System.nanoTime() - lastPoll;
                 if (checkStatus || polling && sincePoll > 1_000_000_000L || silent && sincePoll > 2_000_000_000L) {
                     lastPoll = System.nanoTime();
-                    Outcome o = polling ? fromPermissions() : null;
+                    // Events were missed across a reconnect: a permission asked meanwhile is found in the list.
+                    Outcome o = polling || checkStatus ? fromPermissions() : null;
                     if (o == null) {
                         o = fromStatus(sessions.status(sid));
                     }

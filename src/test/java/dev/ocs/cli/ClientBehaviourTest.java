@@ -63,7 +63,8 @@ class ClientBehaviourTest {
         String expected = "Basic " + Base64.getEncoder().encodeToString(
                 ("opencode:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         List<ServeEvent> events = wm.getAllServeEvents();
-        assertEquals(4, events.size());
+        assertEquals(4, events.size(), events.stream().map(e -> e.getRequest().getMethod() + " "
+                + e.getRequest().getUrl()).toList().toString());
         for (ServeEvent e : events) {
             assertEquals(expected, e.getRequest().getHeader("Authorization"), e.getRequest().getUrl());
         }

@@ -65,6 +65,7 @@ class SignalsTest {
             switch (x.method() + " " + x.path()) {
                 case "POST /session" -> x.json(200, "{\"id\":\"" + SID + "\"}");
                 case "POST /session/" + SID + "/prompt_async" -> x.head(204, null, 0);
+                case "GET /permission" -> x.json(200, "[]");
                 case "GET /session/status" -> {
                     statusCalls.incrementAndGet();
                     x.json(200, "{\"" + SID + "\":{\"type\":\"busy\"}}");

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 public final class Ids {
     private static final Pattern SESSION = Pattern.compile("ses_[A-Za-z0-9]{1,100}");
     private static final Pattern PERMISSION = Pattern.compile("per_[A-Za-z0-9]{1,100}");
+    private static final Pattern QUESTION = Pattern.compile("que_[A-Za-z0-9]{1,100}");
 
     private Ids() {}
 
@@ -15,6 +16,10 @@ public final class Ids {
 
     public static String permission(String id) {
         return check(id, PERMISSION, "permission request id", "per_");
+    }
+
+    public static String question(String id) {
+        return check(id, QUESTION, "question request id", "que_");
     }
 
     private static String check(String id, Pattern p, String what, String prefix) {

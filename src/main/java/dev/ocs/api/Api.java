@@ -6,6 +6,7 @@ import dev.ocs.http.OpencodeClient.BodyReader;
 
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,6 +46,22 @@ public interface Api {
 
     /** Pending permission requests (an array); null where the server keeps no list (1.0: the events carry them). */
     JsonNode permissions();
+
+    /**
+     * Pending question requests (an array); null where the server has no question routes (before the question
+     * tool): then nothing can be waiting on one.
+     */
+    JsonNode questions();
+
+    /**
+     * Answers a question request: for each of its questions in order, the labels chosen (or a typed answer).
+     *
+     * @return false when the request was not pending
+     */
+    boolean replyQuestion(String questionID, List<List<String>> answers);
+
+    /** Declines a question request; false when it was not pending. */
+    boolean rejectQuestion(String questionID);
 
     /** Creates a session; answers its info. */
     JsonNode createSession(Map<String, Object> body);

@@ -13,6 +13,7 @@ import dev.ocs.http.OpencodeClient.BodyReader;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -270,6 +271,43 @@ public final class V1Api implements Api {
     @Override
     public JsonNode permissions() {
         return optional(() -> client.get("/permission"));
+    }
+
+    @Override
+    public JsonNode questions() {
+        try {
+            return client.get("/question");
+        } catch (OcsException e) {
+            // A server from before the question tool: a route it does not know (a 404 that is not opencode's own,
+            // 1.0.0's 400 for a session id, 1.0.185's web UI proxy), as long as it is opencode at all.
+            boolean missing = foreign(e) || e instanceof ApiException a && a.status() == 400;
+            if (!missing || known() == null) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    @Override
+    public boolean replyQuestion(String questionID, List<List<String>> answers) {
+        return question(path("question", questionID, "reply"), Map.of("answers", answers));
+    }
+
+    @Override
+    public boolean rejectQuestion(String questionID) {
+        return question(path("question", questionID, "reject"), Map.of());
+    }
+
+    private boolean question(String route, Map<String, Object> body) {
+        try {
+            required("answer a question", () -> client.post(route, null, body));
+            return true;
+        } catch (ApiException e) {
+            if (e.status() == 404 && e.isServerError()) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     @Override

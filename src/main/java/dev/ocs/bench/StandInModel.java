@@ -30,6 +30,9 @@ import java.util.concurrent.Executors;
  *   <li>{@code THINK} only reasoning, finish {@code length}, 3990 reasoning tokens</li>
  *   <li>{@code TOOL [file]} a {@code bash} call ({@code echo approved > marker.txt}, or the file named, letters,
  *       digits, dots, dashes); after the tool ran, a reply quoting its output</li>
+ *   <li>{@code QUESTION} a {@code question} call: one question ({@value #QUESTION_HEADER}) with the options
+ *       {@code Postgres} and {@code SQLite}; {@code QUESTIONS} two, the second ({@code Runtime}: {@code Docker},
+ *       {@code Local}, {@code Cloud}) taking several; after the answer, a reply quoting the tool's output</li>
  *   <li>{@code FAIL} HTTP 500 from "upstream"</li>
  *   <li>{@code HANG} one text delta, then nothing until the caller goes away</li>
  *   <li>{@code SLOW} a normal reply written over about three seconds</li>
@@ -42,6 +45,7 @@ import java.util.concurrent.Executors;
 public final class StandInModel implements AutoCloseable {
     public static final String REPLY_PREFIX = "Hello from the stand-in model. You said: ";
     public static final String MARKER = "marker.txt";
+    public static final String QUESTION_HEADER = "Database";
 
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -111,7 +115,11 @@ public final class StandInModel implements AutoCloseable {
             switch (word) {
                 case "EMPTY" -> stream(ex, List.of(), "stop", 120, 0, 0);
                 case "THINK" -> stream(ex, reasoning(), "length", input, 4000, 3990);
-                case "TOOL" -> stream(ex, toolCall(toolCommand(prompt)), "tool_calls", input, 25, 0);
+                case "TOOL" -> stream(ex, toolCall("bash", Json.mapper().createObjectNode()
+                        .put("command", toolCommand(prompt)).put("description", "Write a marker file")),
+                        "tool_calls", input, 25, 0);
+                case "QUESTION", "QUESTIONS" -> stream(ex, toolCall("question", questions(word.equals("QUESTIONS"))),
+                        "tool_calls", input, 30, 0);
                 case "FAIL" -> send(ex, 500, "{\"error\":{\"message\":\"stand-in upstream failure\",\"type\":\"server_error\",\"code\":\"internal\"}}");
                 case "HANG" -> hang(ex);
                 case "SLOW" -> slow(ex, prompt, input);
@@ -213,15 +221,36 @@ public final class StandInModel implements AutoCloseable {
         return "echo approved > " + file;
     }
 
-    private static List<ObjectNode> toolCall(String command) {
+    /** The question tool's arguments: one question, or two of which the second takes several answers. */
+    static ObjectNode questions(boolean two) {
+        ObjectNode args = Json.mapper().createObjectNode();
+        var list = args.putArray("questions");
+        ObjectNode db = list.addObject().put("question", "Which database should the app use?")
+                .put("header", QUESTION_HEADER);
+        db.putArray("options").add(option("Postgres", "A server database, for many users"))
+                .add(option("SQLite", "One file, no server"));
+        if (two) {
+            ObjectNode where = list.addObject().put("question", "Where should it run?").put("header", "Runtime")
+                    .put("multiple", true);
+            where.putArray("options").add(option("Docker", "In a container")).add(option("Local", "On this machine"))
+                    .add(option("Cloud", "On a hosted service"));
+        }
+        return args;
+    }
+
+    private static ObjectNode option(String label, String description) {
+        return Json.mapper().createObjectNode().put("label", label).put("description", description);
+    }
+
+    /** A call of one tool, its arguments sent in two pieces as a real model streams them. */
+    private static List<ObjectNode> toolCall(String tool, ObjectNode arguments) {
         List<ObjectNode> out = new ArrayList<>();
         ObjectNode first = delta();
         ObjectNode call = deltaOf(first).putArray("tool_calls").addObject();
         call.put("index", 0).put("id", "call_standin_1").put("type", "function");
-        call.putObject("function").put("name", "bash").put("arguments", "");
+        call.putObject("function").put("name", tool).put("arguments", "");
         out.add(first);
-        String args = Json.mapper().createObjectNode().put("command", command)
-                .put("description", "Write a marker file").toString();
+        String args = arguments.toString();
         int half = args.length() / 2;
         for (String piece : new String[] {args.substring(0, half), args.substring(half)}) {
             ObjectNode c = delta();

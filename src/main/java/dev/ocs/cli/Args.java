@@ -1,11 +1,14 @@
 package dev.ocs.cli;
 
+import dev.ocs.OcsException;
 import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.ISetter;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +20,9 @@ import java.util.function.Consumer;
  */
 final class Args {
     private final CommandSpec spec;
+    /** Options that may be given more than once, each time handed over in order; null: none may. */
+    private Set<String> repeatable;
+    private final Set<String> repeated = new LinkedHashSet<>();
 
     /**
      * @param command     what runs: a {@code Callable<Integer>} or {@code Runnable}
@@ -32,12 +38,44 @@ final class Args {
     }
 
     <T> void option(Class<T> type, Consumer<? super T> set, OptionSpec.Builder option) {
-        spec.addOption(bind(type, set, option));
+        spec.addOption(bind(type, once(set, option), option));
     }
 
     /** An option without a value: true when given. */
     void flag(Consumer<Boolean> set, OptionSpec.Builder option) {
-        spec.addOption(flagSpec(set, option));
+        spec.addOption(flagSpec(once(set, option), option));
+    }
+
+    /**
+     * Lets these options (added after this call) be given more than once, and in any mix: each occurrence reaches
+     * its setter in the order given ({@code --option A --next --text B}). Any other option given twice is a usage
+     * error at {@link #checkRepeats()}, as picocli would make it.
+     */
+    void allowRepeats(String... names) {
+        repeatable = Set.of(names);
+        spec.parser().overwrittenOptionsAllowed(true);
+    }
+
+    /** After parsing: an option given twice that may not be, said the way ocs says usage errors. */
+    void checkRepeats() {
+        if (!repeated.isEmpty()) {
+            throw OcsException.usage(repeated.iterator().next() + " is given more than once; give it once");
+        }
+    }
+
+    private <V> Consumer<V> once(Consumer<V> set, OptionSpec.Builder option) {
+        if (repeatable == null || java.util.Arrays.stream(option.names()).anyMatch(repeatable::contains)) {
+            return set;
+        }
+        String name = option.names()[option.names().length - 1];
+        boolean[] seen = {false};
+        return v -> {
+            if (seen[0]) {
+                repeated.add(name);
+            }
+            seen[0] = true;
+            set.accept(v);
+        };
     }
 
     /** A positional parameter: required unless its arity says otherwise (as with picocli's annotation). */

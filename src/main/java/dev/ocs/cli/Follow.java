@@ -1,21 +1,26 @@
 package dev.ocs.cli;
 
-import dev.ocs.api.Api;
 import dev.ocs.ExitCode;
 import dev.ocs.events.EventFeed;
+import dev.ocs.run.AnswerRenderer;
+import dev.ocs.run.Follower;
 import dev.ocs.run.StatusLine;
-import dev.ocs.run.Waiter;
+import dev.ocs.session.Diagnosis;
+import dev.ocs.session.Permission;
+import dev.ocs.session.Question;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Report;
 import dev.ocs.session.ReportView;
 import dev.ocs.session.Sessions;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 
 /**
  * Follows one run to its end over an event feed opened before the run was started (or resumed), then reports
  * it from the server's messages: the answer on stdout (or the inspect report with --json), findings on stderr,
- * and inspect's exit code, or 7 on timeout, 8 when a permission stopped the wait, 1 when the retries ran out.
+ * and inspect's exit code, or 7 on timeout, 8 when a permission or a question stopped the wait, 1 when the
+ * retries ran out.
  */
 final class Follow {
     private final Services services;
@@ -30,9 +35,10 @@ final class Follow {
 
     /** @param before the newest message id before this run, or null: the report covers the newer ones */
     int run(EventFeed feed, String sid, String before) throws InterruptedException {
-        StatusLine line = new StatusLine(services.err(), services.errIsTty());
-        Waiter waiter = new Waiter(services.api(), new Waiter.Options(limit, options.maxRetries, options.onPermission,
-                options.stream, options.thinking, Duration.ofSeconds(30)), services.out(), line);
+        AnswerRenderer view = new AnswerRenderer(services.out(), new StatusLine(services.err(), services.errIsTty()),
+                options.stream, options.thinking);
+        Follower follower = new Follower(services.api(), new Follower.Options(limit, Duration.ofSeconds(30),
+                options.maxRetries, true, true, options.permissionPolicy(), options.questionPolicy()), view);
         Thread hook = new Thread(() -> {
             services.out().flush();
             services.err().println();
@@ -41,9 +47,9 @@ final class Follow {
             services.err().flush();
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        Waiter.Outcome outcome;
+        Follower.Outcome outcome;
         try {
-            outcome = waiter.await(feed, sid);
+            outcome = follower.follow(feed, Follower.Start.started(sid));
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -51,10 +57,10 @@ final class Follow {
                 // already shutting down: the hook is running
             }
         }
-        return finish(new Sessions(services.api()), sid, before, outcome, waiter.streamedText());
+        return finish(new Sessions(services.api()), sid, before, outcome, view.streamedText());
     }
 
-    private int finish(Sessions sessions, String sid, String before, Waiter.Outcome outcome, boolean streamed) {
+    private int finish(Sessions sessions, String sid, String before, Follower.Outcome outcome, boolean streamed) {
         ReadOptions opt = new ReadOptions(options.full || !services.json(), options.thinking);
         Report report = sessions.report(sid, 0, before, opt,
                 services.diagnosis(null).withStreamErrors(outcome.sessionErrors()),
@@ -66,7 +72,7 @@ final class Follow {
             }
         }
         services.out().flush();
-        if (outcome.end() == Waiter.End.TIMEOUT) {
+        if (outcome.end() == Follower.End.TIMEOUT) {
             services.err().println("ocs: no end after " + options.timeout + "; " + sid + " is still running. Stop it with: "
                     + services.ocsCommand() + " abort " + sid);
             return ExitCode.TIMEOUT;
@@ -75,18 +81,31 @@ final class Follow {
             Reports.summarise(services, report, sid);
         }
         int code = report.exitCode();
-        if (code == ExitCode.OK && outcome.end() == Waiter.End.PERMISSION) {
-            // An event without an id (a misbehaving server) still stops the wait; approve then finds the request.
-            String id = outcome.permission().id() == null ? "" : " " + outcome.permission().id();
-            String what = outcome.permission().permission() == null ? "?" : outcome.permission().permission();
-            services.err().println("ocs: waiting on permission" + id + " (" + what + ": "
-                    + outcome.permission().patternText() + "); answer it: " + services.ocsCommand() + " approve " + sid
-                    + id);
+        if (code == ExitCode.OK && outcome.end() == Follower.End.WAITING) {
+            // Stopped on a request the report does not list (1.0 keeps no list, or it was answered meanwhile).
+            waitingOn(services.err(), services.ocsCommand(), outcome);
             return ExitCode.PERMISSION;
         }
-        if (code == ExitCode.OK && outcome.end() == Waiter.End.RETRYING) {
+        if (code == ExitCode.OK && outcome.end() == Follower.End.RETRYING) {
             return ExitCode.FINDING;
         }
         return code;
+    }
+
+    /** The line that says what a stopped run waits on and the command that answers it. */
+    static void waitingOn(PrintWriter err, String ocs, Follower.Outcome outcome) {
+        Permission p = outcome.permission();
+        Question q = outcome.question();
+        if (q != null) {
+            err.println("ocs: waiting on question " + q.id() + " (" + q.summary() + "); answer it: "
+                    + Diagnosis.answerCommand(ocs, q));
+        } else if (p != null) {
+            // An event without an id (a misbehaving server) still stops the wait; approve then finds the request.
+            String id = p.id() == null ? "" : " " + p.id();
+            String what = p.permission() == null ? "?" : p.permission();
+            err.println("ocs: waiting on permission" + id + " (" + what + ": " + p.patternText() + "); answer it: "
+                    + ocs + " approve " + outcome.session() + id);
+        }
+        err.flush();
     }
 }

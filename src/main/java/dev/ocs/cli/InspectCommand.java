@@ -26,7 +26,7 @@ public final class InspectCommand implements Callable<Integer> {
         this.services = services;
         Args a = new Args(this, "inspect", false,
                 "Show what happened in a session and say why an answer is missing or broken.",
-                "Exit 0 nothing wrong, 1 a failure pattern found, 8 only waiting on a permission.");
+                "Exit 0 nothing wrong, 1 a failure pattern found, 8 only waiting on a person (a permission or a question).");
         a.positional(String.class, v -> sessionId = v, PositionalParamSpec.builder().index("0")
                 .paramLabel("SESSION_ID").description("The session (ses_…)."));
         a.option(Integer.class, v -> last = v, OptionSpec.builder("--last").paramLabel("N")

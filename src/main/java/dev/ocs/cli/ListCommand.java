@@ -4,7 +4,9 @@ import dev.ocs.api.Api;
 import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
 import dev.ocs.http.OpencodeClient;
+import dev.ocs.session.Diagnosis;
 import dev.ocs.session.Permission;
+import dev.ocs.session.Question;
 import dev.ocs.session.SessionList;
 import dev.ocs.session.SessionList.Row;
 import dev.ocs.session.SessionList.State;
@@ -34,12 +36,12 @@ public final class ListCommand implements Callable<Integer> {
     ListCommand(Services services) {
         this.services = services;
         Args a = new Args(this, "list", false, "The server's sessions, most recently updated first, with what each "
-                + "is doing (idle, busy, retry, permission, stuck), model, tokens and cost.",
+                + "is doing (idle, busy, retry, permission, question, stuck), model, tokens and cost.",
                 "Child sessions are shown under their parent.");
         a.option(Integer.class, v -> limit = v, OptionSpec.builder("-n", "--limit").paramLabel("N").defaultValue("20")
                 .description("At most N sessions (default ${DEFAULT-VALUE})."));
         a.flag(v -> busy = v, OptionSpec.builder("--busy")
-                .description("Only sessions working, retrying, waiting on a permission, or stuck."));
+                .description("Only sessions working, retrying, waiting on a permission or a question, or stuck."));
         a.flag(v -> roots = v, OptionSpec.builder("--roots")
                 .description("Leave out child sessions (those a task started)."));
         a.option(String.class, v -> search = v, OptionSpec.builder("--search").paramLabel("TEXT")
@@ -94,6 +96,24 @@ public final class ListCommand implements Callable<Integer> {
                 perms.add(pm);
             }
             s.put("permissions", perms);
+            List<Object> qs = new ArrayList<>();
+            for (Question x : r.questions()) {
+                Map<String, Object> qm = new LinkedHashMap<>();
+                qm.put("id", x.id());
+                List<Object> items = new ArrayList<>();
+                for (Question.Item item : x.questions()) {
+                    Map<String, Object> im = new LinkedHashMap<>();
+                    im.put("question", item.question());
+                    im.put("header", item.header());
+                    List<String> labels = new ArrayList<>();
+                    item.options().forEach(o -> labels.add(o.label()));
+                    im.put("options", labels);
+                    items.add(im);
+                }
+                qm.put("questions", items);
+                qs.add(qm);
+            }
+            s.put("questions", qs);
             s.put("created", r.created());
             s.put("updated", r.updated());
             s.put("model", r.model());
@@ -169,11 +189,15 @@ public final class ListCommand implements Callable<Integer> {
         out.flush();
         for (Row r : listing.rows()) {
             switch (r.state()) {
-                case PERMISSION -> {
+                case PERMISSION, QUESTION -> {
                     for (Permission p : r.permissions()) {
                         err.println("ocs: " + r.id() + " waits on " + p.id() + " (" + p.permission() + ": "
                                 + OpencodeClient.oneLine(p.patternText(), 80) + "); answer it: " + ocs + " approve "
                                 + r.id() + " " + p.id());
+                    }
+                    for (Question x : r.questions()) {
+                        err.println("ocs: " + r.id() + " waits on " + x.id() + " (" + OpencodeClient.oneLine(x.summary(),
+                                100) + "); answer it: " + Diagnosis.answerCommand(ocs, x));
                     }
                 }
                 case RETRY -> err.println("ocs: " + r.id() + " is retrying (attempt " + r.status().attempt() + ": "
@@ -200,7 +224,7 @@ public final class ListCommand implements Callable<Integer> {
         return switch (state) {
             case BUSY -> style.cyan(cell);
             case RETRY, STUCK -> style.red(cell);
-            case PERMISSION -> style.yellow(cell);
+            case PERMISSION, QUESTION -> style.yellow(cell);
             case IDLE -> style.dim(cell);
         };
     }

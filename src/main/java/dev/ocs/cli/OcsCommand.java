@@ -17,7 +17,7 @@ import java.util.Set;
 /** The root command: the global options, the subcommands, and how errors become one line and an exit code. */
 public final class OcsCommand implements Runnable {
     /** The subcommands, in the order help lists them. Only the one a call names is built (see commandLine). */
-    static final List<String> COMMANDS = List.of("inspect", "send", "abort", "approve", "serve-check", "list", "watch",
+    static final List<String> COMMANDS = List.of("inspect", "send", "abort", "approve", "answer", "serve-check", "list", "watch",
             "doctor", "completion", "help");
 
     /** A subcommand's model: each command declares its own options ({@link Args}). */
@@ -27,6 +27,7 @@ public final class OcsCommand implements Runnable {
             case "send": return new SendCommand(services).spec;
             case "abort": return new AbortCommand(services).spec;
             case "approve": return new ApproveCommand(services).spec;
+            case "answer": return new AnswerCommand(services).spec;
             case "serve-check": return new ServeCheckCommand(services).spec;
             case "list": return new ListCommand(services).spec;
             case "watch": return new WatchCommand(services).spec;
@@ -64,7 +65,7 @@ public final class OcsCommand implements Runnable {
         spec.usageMessage().autoWidth(true).footerHeading("%nExit codes:%n").footer(
                 "  0 ok   1 failure found or run failed   2 usage   3 server unreachable",
                 "  4 credentials rejected   5 not found   6 server error or unreadable answer",
-                "  7 timed out   8 waiting on a permission   130 interrupted");
+                "  7 timed out   8 waiting on a person (a permission or a question)   130 interrupted");
         globals.addTo(spec);
         a.flag(v -> { }, OptionSpec.builder("-V", "--version").versionHelp(true).order(2)
                 .description("Print the version and exit."));

@@ -1,10 +1,11 @@
 package dev.ocs.cli;
 
+import dev.ocs.session.Diagnosis;
 import dev.ocs.session.Finding;
 import dev.ocs.session.HumanReport;
 import dev.ocs.session.JsonReport;
 import dev.ocs.session.Message;
-import dev.ocs.session.Permission;
+import dev.ocs.session.Waiting;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Report;
 import dev.ocs.session.ReportView;
@@ -41,8 +42,8 @@ final class Reports {
         }
         return new ReportView() {
             @Override
-            public void head(String url, SessionInfo session, Status status, List<Permission> permissions) {
-                view.head(url, session, status, permissions);
+            public void head(String url, SessionInfo session, Status status, Waiting waiting) {
+                view.head(url, session, status, waiting);
             }
 
             @Override
@@ -70,7 +71,7 @@ final class Reports {
     static void summarise(Services services, Report report, String sid) {
         for (Finding f : report.findings()) {
             services.err().println("ocs: " + f.severity().label() + " " + f.code() + ": " + f.summary());
-            if (f.code().equals("permission-pending") || f.code().equals("retrying")) {
+            if (Diagnosis.waitsOnPerson(f) || f.code().equals(Diagnosis.RETRYING)) {
                 services.err().println("     " + f.advice());
             }
         }

@@ -1,17 +1,20 @@
 package dev.ocs.cli;
 
 import dev.ocs.OcsException;
+import dev.ocs.run.Follower;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
-/** How to follow a run to its end: shared by {@code send --wait} and {@code approve --wait}. */
+/** How to follow a run to its end: shared by {@code send --wait}, {@code approve --wait} and {@code answer --wait}. */
 public final class WaitOptions {
     boolean await;
     boolean stream;
     boolean thinking;
     String onPermission;
+    String onQuestion;
     String timeout;
     int maxRetries;
     boolean full;
@@ -25,6 +28,10 @@ public final class WaitOptions {
         a.option(String.class, v -> onPermission = v, OptionSpec.builder("--on-permission")
                 .paramLabel("stop|once|always|reject").defaultValue("stop")
                 .description("What to do when the run asks a permission (default ${DEFAULT-VALUE}: exit 8)."));
+        a.option(String.class, v -> onQuestion = v, OptionSpec.builder("--on-question")
+                .paramLabel("stop|reject|first").defaultValue("stop")
+                .description("What to do when the run asks a question (default ${DEFAULT-VALUE}: exit 8 and the "
+                        + "command that answers it; first: each question's first option)."));
         a.option(String.class, v -> timeout = v, OptionSpec.builder("--timeout").paramLabel("DURATION")
                 .defaultValue("10m")
                 .description("Give up waiting after this long (default ${DEFAULT-VALUE}); the session keeps running."));
@@ -35,6 +42,14 @@ public final class WaitOptions {
                 .description("With --wait --json: texts and tool outputs whole."));
     }
 
+    Follower.Policy permissionPolicy() {
+        return Follower.Policy.valueOf(onPermission.toUpperCase(Locale.ROOT));
+    }
+
+    Follower.Policy questionPolicy() {
+        return Follower.Policy.valueOf(onQuestion.toUpperCase(Locale.ROOT));
+    }
+
     boolean waiting() {
         return await || stream;
     }
@@ -43,6 +58,9 @@ public final class WaitOptions {
     Duration validate(boolean json) {
         if (!List.of("stop", "once", "always", "reject").contains(onPermission)) {
             throw OcsException.usage("--on-permission must be stop, once, always or reject");
+        }
+        if (!List.of("stop", "reject", "first").contains(onQuestion)) {
+            throw OcsException.usage("--on-question must be stop, reject or first");
         }
         if (maxRetries < 0) {
             throw OcsException.usage("--max-retries must be 0 or more");

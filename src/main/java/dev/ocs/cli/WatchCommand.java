@@ -8,14 +8,15 @@ import dev.ocs.OcsException;
 import dev.ocs.events.EventFeed;
 import dev.ocs.http.Json;
 import dev.ocs.http.OpencodeClient;
-import dev.ocs.run.Watcher;
-import dev.ocs.session.Permission;
+import dev.ocs.run.Follower;
+import dev.ocs.run.TailRenderer;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Report;
 import dev.ocs.session.ReportView;
 import dev.ocs.session.SessionInfo;
 import dev.ocs.session.Sessions;
 import dev.ocs.session.Status;
+import dev.ocs.session.Waiting;
 import dev.ocs.session.Style;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -24,11 +25,13 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 public final class WatchCommand implements Callable<Integer> {
     private String sessionId;
     private boolean untilIdle;
+    private boolean keepWaiting;
     private boolean thinking;
     private String timeout;
 
@@ -40,12 +43,15 @@ public final class WatchCommand implements Callable<Integer> {
         Args a = new Args(this, "watch", false, "Follow a session live: its text as it is written, tool calls, "
                 + "permission requests, retries, errors and status changes (of its child sessions too).",
                 "Runs until Ctrl-C (exit 130); with --until-idle it ends when the session is idle and exits as "
-                        + "inspect does.");
+                        + "inspect does, or with exit 8 as soon as the run waits on a permission or a question.");
         a.positional(String.class, v -> sessionId = v, PositionalParamSpec.builder().index("0")
                 .paramLabel("SESSION_ID").description("The session (ses_…)."));
         a.flag(v -> untilIdle = v, OptionSpec.builder("--until-idle").description("End when the session is idle "
-                + "(at once if it is already), then diagnose it: exit 0 nothing wrong, 1 a failure found, 8 waiting "
-                + "on a permission."));
+                + "(at once if it is already), then diagnose it: exit 0 nothing wrong, 1 a failure found; or end "
+                + "with exit 8 when the run waits on a permission or a question, printing the command that "
+                + "answers it."));
+        a.flag(v -> keepWaiting = v, OptionSpec.builder("--keep-waiting").description("With --until-idle: go on "
+                + "through permissions and questions (someone else answers them) until the session is idle."));
         a.flag(v -> thinking = v, OptionSpec.builder("--thinking").description("Show reasoning text too."));
         a.option(String.class, v -> timeout = v, OptionSpec.builder("--timeout").paramLabel("DURATION")
                 .description("Stop watching after this long (exit 7); the session is not touched."));
@@ -56,27 +62,27 @@ public final class WatchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         String sid = Ids.session(sessionId);
         Duration limit = timeout == null ? null : Durations.parse("--timeout", timeout);
+        if (keepWaiting && !untilIdle) {
+            throw OcsException.usage("--keep-waiting goes with --until-idle (without it, watch never stops on a "
+                    + "person)");
+        }
         Api client = services.api();
         Sessions sessions = new Sessions(client);
         SessionInfo info = sessions.info(sid);
         List<String> children = children(client, sid);
-        Watcher.Outcome outcome;
+        Follower.Outcome outcome;
         try (EventFeed feed = new EventFeed(client).start()) {
             // Read after subscribing: nothing that happens from here on is missed.
             Status status = sessions.status(sid);
-            List<Permission> pending = new ArrayList<>();
-            for (Permission p : sessions.permissions(null)) {
-                if (sid.equals(p.sessionID()) || children.contains(p.sessionID())) {
-                    pending.add(p);
-                }
-            }
+            Waiting waiting = sessions.waiting(null);
             services.err().println("ocs: watching " + sid + (info.title() == null ? "" : " \""
                     + OpencodeClient.oneLine(info.title(), 60) + "\"") + " on " + services.connection().displayUrl()
                     + (untilIdle ? " until it is idle" : "; Ctrl-C to stop"));
             services.err().flush();
-            Watcher watcher = new Watcher(client, new Watcher.Options(services.json(), thinking, untilIdle, limit,
-                    Duration.ofSeconds(30)), services.out(), services.err(), new Style(services.colorOut()),
-                    services.ocsCommand());
+            Follower.Policy onPerson = untilIdle && !keepWaiting ? Follower.Policy.STOP : Follower.Policy.SHOW;
+            Follower follower = new Follower(client, new Follower.Options(limit, Duration.ofSeconds(30), null,
+                    untilIdle, false, onPerson, onPerson), new TailRenderer(services.json(), thinking, services.out(),
+                    services.err(), new Style(services.colorOut()), services.ocsCommand()));
             Thread hook = new Thread(() -> {
                 services.out().flush();
                 services.err().println();
@@ -85,7 +91,8 @@ public final class WatchCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                outcome = watcher.watch(feed, sid, children, status, pending);
+                outcome = follower.follow(feed, new Follower.Start(List.of(sid), children, Map.of(sid, status),
+                        waiting));
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -101,7 +108,11 @@ public final class WatchCommand implements Callable<Integer> {
                 services.err().println("ocs: stopped watching " + sid + " after " + timeout);
                 yield ExitCode.TIMEOUT;
             }
-            case IDLE -> diagnose(sessions, sid, outcome.sessionErrors());
+            case WAITING -> {
+                Follow.waitingOn(services.err(), services.ocsCommand(), outcome);
+                yield ExitCode.PERMISSION;
+            }
+            case IDLE, RETRYING -> diagnose(sessions, sid, outcome.sessionErrors());
         };
     }
 

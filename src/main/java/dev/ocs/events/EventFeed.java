@@ -1,6 +1,7 @@
 package dev.ocs.events;
 
 import dev.ocs.api.Api;
+import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EventFeed implements AutoCloseable {
     /** What the queue holds: an event, or news about the connection. */
-    public sealed interface Item permits Got, Dropped, Reconnected, Unsteady {}
+    public sealed interface Item permits Got, Dropped, Reconnected, Unsteady, Failing, Lost {}
 
     public record Got(Event event) implements Item {}
 
@@ -32,21 +33,35 @@ public final class EventFeed implements AutoCloseable {
     /** The stream keeps ending as soon as it opens: said once; poll the server while it lasts. */
     public record Unsteady(String why) implements Item {}
 
+    /** The server does not answer at all (a reconnect failed): said once, with how long the feed keeps trying. */
+    public record Failing(String why) implements Item {}
+
+    /** The server stayed away past the feed's patience (or rejected the credentials): following is over. */
+    public record Lost(OcsException error) implements Item {}
+
     /** A stream that stays open this long counts as holding. */
     static final long HOLD_MS = 5_000;
     static final long FIRST_BACKOFF_MS = 200;
     static final long MAX_BACKOFF_MS = 5_000;
     /** Quick ends in a row after which the stream counts as unsteady. */
     static final int UNSTEADY_AFTER = 2;
+    /** How long a server that does not answer at all is given to come back. */
+    public static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private final Api client;
+    private final Duration patience;
     private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private volatile boolean closed;
     private volatile InputStream current;
     private Thread thread;
 
     public EventFeed(Api client) {
+        this(client, PATIENCE);
+    }
+
+    public EventFeed(Api client, Duration patience) {
         this.client = client;
+        this.patience = patience;
     }
 
     /** Subscribes now (errors such as rejected credentials surface here), then reads in the background. */
@@ -68,6 +83,7 @@ public final class EventFeed implements AutoCloseable {
         int quickEnds = 0;
         boolean unsteady = false;
         long openedAt = System.nanoTime();
+        long failingSince = 0;
         while (!closed) {
             InputStream in = current;
             String why = "the event stream ended";
@@ -113,11 +129,25 @@ public final class EventFeed implements AutoCloseable {
                 }
                 current = next;
                 openedAt = System.nanoTime();
+                failingSince = 0;
                 queue.add(new Reconnected(unsteady));
             } catch (InterruptedException | IOException e) {
                 return;
             } catch (OcsException e) {
-                queue.add(new Dropped("reconnecting failed: " + e.getMessage(), false));
+                long now = System.nanoTime();
+                if (failingSince == 0) {
+                    failingSince = now;
+                    if (e.exitCode() != ExitCode.AUTH) {
+                        queue.add(new Failing("the server does not answer (" + e.getMessage() + "); trying again for "
+                                + patience.toSeconds() + " s"));
+                    }
+                }
+                if (e.exitCode() == ExitCode.AUTH || now - failingSince >= patience.toNanos()) {
+                    queue.add(new Lost(e.exitCode() == ExitCode.AUTH ? e : new OcsException(e.exitCode(),
+                            "the server did not come back within " + patience.toSeconds() + " s: " + e.getMessage(),
+                            e)));
+                    return;
+                }
             }
         }
     }

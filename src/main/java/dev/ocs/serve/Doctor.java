@@ -11,7 +11,8 @@ import dev.ocs.http.OpencodeClient;
 import dev.ocs.http.ProxyEnv;
 import dev.ocs.run.Prompts;
 import dev.ocs.run.StatusLine;
-import dev.ocs.run.Waiter;
+import dev.ocs.run.AnswerRenderer;
+import dev.ocs.run.Follower;
 import dev.ocs.session.Diagnosis;
 import dev.ocs.session.Finding;
 import dev.ocs.session.ReadOptions;
@@ -355,16 +356,17 @@ public final class Doctor {
             prompts.send(sid, PROBE_PROMPT, probe.providerID(), probe.modelID(), null);
             prompts.confirm(sid, null);
             StatusLine line = new StatusLine(err, errTty);
-            Waiter waiter = new Waiter(client, new Waiter.Options(PROBE_TIMEOUT, PROBE_MAX_RETRIES, "reject", false,
-                    false, Duration.ofSeconds(10)), new PrintWriter(Writer.nullWriter()), line);
-            Waiter.Outcome outcome = waiter.await(feed, sid);
+            Follower follower = new Follower(client, new Follower.Options(PROBE_TIMEOUT, Duration.ofSeconds(10),
+                    PROBE_MAX_RETRIES, true, true, Follower.Policy.REJECT, Follower.Policy.REJECT),
+                    new AnswerRenderer(new PrintWriter(Writer.nullWriter()), line, false, false));
+            Follower.Outcome outcome = follower.follow(feed, Follower.Start.started(sid));
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (outcome.end() == Waiter.End.TIMEOUT || outcome.end() == Waiter.End.RETRYING) {
+            if (outcome.end() == Follower.End.TIMEOUT || outcome.end() == Follower.End.RETRYING) {
                 abort(sid);
             }
             Report report = sessions.report(sid, 0, ReadOptions.DEFAULT,
                     new Diagnosis(ocs, probe.model()).withStreamErrors(outcome.sessionErrors()), ReportView.NONE);
-            if (outcome.end() == Waiter.End.TIMEOUT) {
+            if (outcome.end() == Follower.End.TIMEOUT) {
                 return new Check("probe", Level.FAIL, target + " gave no answer within " + PROBE_TIMEOUT.toSeconds()
                         + " s (session " + sid + ", aborted)", "see what happened: " + ocs + " inspect " + sid);
             }
@@ -378,7 +380,7 @@ public final class Doctor {
                 }
                 return new Check("probe", Level.FAIL, target + ": " + OpencodeClient.oneLine(first.summary(), 200)
                         + " [" + codes + "] (session " + sid
-                        + (outcome.end() == Waiter.End.RETRYING ? ", aborted after " + PROBE_MAX_RETRIES + " retry" : "")
+                        + (outcome.end() == Follower.End.RETRYING ? ", aborted after " + PROBE_MAX_RETRIES + " retry" : "")
                         + ")", OpencodeClient.oneLine(first.advice(), 300) + "; details: " + ocs + " inspect " + sid);
             }
             String answer = report.finalText();

@@ -1,5 +1,7 @@
 package dev.ocs.session;
 
+import dev.ocs.Shell;
+import dev.ocs.http.OpencodeClient;
 import dev.ocs.session.Finding.Severity;
 
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ public final class Diagnosis {
     public static final String MESSAGE_ERROR = "message-error";
     public static final String RETRYING = "retrying";
     public static final String PERMISSION_PENDING = "permission-pending";
+    public static final String QUESTION_PENDING = "question-pending";
     public static final String TOOL_ERROR = "tool-error";
     public static final String NO_REPLY = "no-reply";
     public static final String STUCK = "stuck";
@@ -54,13 +57,18 @@ public final class Diagnosis {
         return this;
     }
 
+    /** A finding that only says the run waits on a person (exit 8 when nothing else is wrong). */
+    public static boolean waitsOnPerson(Finding f) {
+        return f.code().equals(PERMISSION_PENDING) || f.code().equals(QUESTION_PENDING);
+    }
+
     public static boolean isConnectionFailure(String message) {
         return message != null && CONNECTION.matcher(message).find();
     }
 
     /** The findings of a session whose messages are read one at a time, in order, and then let go. */
-    public Run start(SessionInfo session, Status status, List<Permission> permissions) {
-        return new Run(session.id(), status, permissions);
+    public Run start(SessionInfo session, Status status, Waiting waiting) {
+        return new Run(session.id(), status, waiting);
     }
 
     /**
@@ -74,7 +82,7 @@ public final class Diagnosis {
 
         private final String sid;
         private final Status status;
-        private final List<Permission> permissions;
+        private final Waiting waiting;
         private final boolean retryConnect;
         private final List<Finding> out = new ArrayList<>();
         private final Map<String, String> promptModels = new LinkedHashMap<>() {
@@ -88,10 +96,10 @@ public final class Diagnosis {
         private String pendingAsked;
         private Message last;
 
-        private Run(String sid, Status status, List<Permission> permissions) {
+        private Run(String sid, Status status, Waiting waiting) {
             this.sid = sid;
             this.status = status;
-            this.permissions = permissions;
+            this.waiting = waiting;
             this.retryConnect = status.retry() && isConnectionFailure(status.message());
         }
 
@@ -124,8 +132,11 @@ public final class Diagnosis {
             if (status.retry()) {
                 retrying(lastAssistant);
             }
-            for (Permission p : permissions) {
+            for (Permission p : waiting.permissions()) {
                 permission(p);
+            }
+            for (Question q : waiting.questions()) {
+                question(q);
             }
             noReply(out, last, status);
             return out;
@@ -155,6 +166,17 @@ public final class Diagnosis {
                     "answer it: '" + ocs + " approve " + sid + " " + p.id() + "' (add --always to allow it from "
                             + "now on, or --reject)",
                     PERMISSION_PENDING + ":" + p.id()));
+        }
+
+        private void question(Question q) {
+            out.add(new Finding(QUESTION_PENDING, Severity.WARNING, q.messageID(),
+                    "waiting on an answer to " + (q.questions().size() == 1 ? "a question" : q.questions().size()
+                            + " questions") + ": " + OpencodeClient.oneLine(q.summary(), 200),
+                    "request " + q.id() + (q.callID() == null ? "" : " (tool call " + q.callID() + ")") + ": "
+                            + OpencodeClient.oneLine(q.summary(), 300),
+                    "answer it: '" + answerCommand(ocs, q) + "' (--text for an answer of your own, --reject to "
+                            + "decline)",
+                    QUESTION_PENDING + ":" + q.id()));
         }
     }
 
@@ -246,7 +268,7 @@ public final class Diagnosis {
                 out.add(new Finding(TOOL_ERROR, Severity.WARNING, a.id,
                         "tool " + p.tool + " failed",
                         (p.input == null ? "" : "input: " + p.input + "; ") + "error: "
-                                + dev.ocs.http.OpencodeClient.oneLine(p.error, 300),
+                                + OpencodeClient.oneLine(p.error, 300),
                         "the model usually sees the error and tries again; if the run stopped here, fix what the "
                                 + "error names",
                         TOOL_ERROR + ":" + p.callID));
@@ -276,6 +298,27 @@ public final class Diagnosis {
                         + "the event stream: '" + ocs + " send --wait' or '" + ocs + " watch' shows it; check the "
                         + "model id against the server's providers",
                 NO_REPLY));
+    }
+
+    /**
+     * The command that answers a question request, with each question's first option: {@code ocs answer SID
+     * QUE_ID --option Postgres --next --option Docker}.
+     */
+    public static String answerCommand(String ocs, Question q) {
+        StringBuilder sb = new StringBuilder(ocs).append(" answer ").append(q.sessionID()).append(' ').append(q.id());
+        boolean first = true;
+        for (Question.Item item : q.questions()) {
+            if (!first) {
+                sb.append(" --next");
+            }
+            first = false;
+            if (item.options().isEmpty()) {
+                sb.append(" --text '…'");
+            } else {
+                sb.append(" --option ").append(Shell.quote(item.options().get(0).label()));
+            }
+        }
+        return sb.toString();
     }
 
     private static String advice(MessageError e) {

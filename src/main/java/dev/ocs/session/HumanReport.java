@@ -27,7 +27,7 @@ public final class HumanReport implements ReportView {
     }
 
     @Override
-    public void head(String url, SessionInfo si, Status status, List<Permission> permissions) {
+    public void head(String url, SessionInfo si, Status status, Waiting waiting) {
         println(s.bold("Session " + si.id()) + (si.title() == null ? "" : "  " + clip(si.title(), 50)));
         field("server", url + (si.version() == null ? "" : " (opencode " + si.version() + ")"));
         if (si.directory() != null) {
@@ -36,7 +36,7 @@ public final class HumanReport implements ReportView {
         if (si.parentID() != null) {
             field("parent", si.parentID());
         }
-        field("status", status(status, permissions));
+        field("status", status(status, waiting));
         if (si.created() != null) {
             field("created", UtcTime.dateTime(si.created())
                     + (si.updated() == null ? "" : "   updated " + UtcTime.dateTime(si.updated())));
@@ -63,7 +63,9 @@ public final class HumanReport implements ReportView {
         out.flush();
     }
 
-    private String status(Status st, List<Permission> permissions) {
+    private String status(Status st, Waiting waiting) {
+        List<Permission> permissions = waiting.permissions();
+        List<Question> questions = waiting.questions();
         String text = st.type();
         if (st.retry()) {
             text = "retry, attempt " + (st.attempt() == null ? "?" : st.attempt()) + ": "
@@ -71,6 +73,10 @@ public final class HumanReport implements ReportView {
         }
         if (!permissions.isEmpty()) {
             text += ", waiting on " + permissions.size() + " permission" + (permissions.size() == 1 ? "" : "s");
+        }
+        if (!questions.isEmpty()) {
+            text += (permissions.isEmpty() ? ", waiting on " : " and ") + questions.size() + " question"
+                    + (questions.size() == 1 ? "" : "s");
         }
         return st.idle() ? s.green(text) : s.yellow(text);
     }

@@ -21,7 +21,7 @@ public final class JsonReport implements ReportView {
     }
 
     @Override
-    public void head(String url, SessionInfo session, Status status, List<Permission> permissions) {
+    public void head(String url, SessionInfo session, Status status, Waiting waiting) {
         io(() -> {
             g.writeStartObject();
             g.writeNumberField("schema", SCHEMA);
@@ -43,6 +43,11 @@ public final class JsonReport implements ReportView {
             g.writeArrayFieldStart("permissions");
             for (Permission p : r.permissions()) {
                 permission(g, p);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("questions");
+            for (Question q : r.questions()) {
+                question(g, q);
             }
             g.writeEndArray();
             g.writeArrayFieldStart("findings");
@@ -215,6 +220,34 @@ public final class JsonReport implements ReportView {
         g.writeEndArray();
         g.writeStringField("messageID", p.messageID());
         g.writeStringField("callID", p.callID());
+        g.writeEndObject();
+    }
+
+    /** A pending question request; also {@code ocs answer --json}'s and the list's shape. */
+    public static void question(JsonGenerator g, Question q) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", q.id());
+        g.writeStringField("sessionID", q.sessionID());
+        g.writeArrayFieldStart("questions");
+        for (Question.Item item : q.questions()) {
+            g.writeStartObject();
+            g.writeStringField("question", item.question());
+            g.writeStringField("header", item.header());
+            g.writeBooleanField("multiple", item.multiple());
+            g.writeBooleanField("custom", item.custom());
+            g.writeArrayFieldStart("options");
+            for (Question.Option o : item.options()) {
+                g.writeStartObject();
+                g.writeStringField("label", o.label());
+                g.writeStringField("description", o.description());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeStringField("messageID", q.messageID());
+        g.writeStringField("callID", q.callID());
         g.writeEndObject();
     }
 

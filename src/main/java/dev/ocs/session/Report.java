@@ -11,19 +11,27 @@ import java.util.List;
  *
  * @param finalText the text of the newest assistant message that has any, unless a prompt follows it
  */
-public record Report(String url, SessionInfo session, Status status, List<Permission> permissions,
+public record Report(String url, SessionInfo session, Status status, Waiting waiting,
                      Totals totals, List<Finding> findings, String finalText) {
 
-    /** 0 nothing wrong, 8 only waiting on a permission, 1 anything else found (1 wins over 8). */
+    /** 0 nothing wrong, 8 only waiting on a person (a permission or a question), 1 anything else (1 wins over 8). */
     public int exitCode() {
-        boolean permission = false;
+        boolean person = false;
         for (Finding f : findings) {
-            if (!f.code().equals(Diagnosis.PERMISSION_PENDING)) {
+            if (!Diagnosis.waitsOnPerson(f)) {
                 return ExitCode.FINDING;
             }
-            permission = true;
+            person = true;
         }
-        return permission ? ExitCode.PERMISSION : ExitCode.OK;
+        return person ? ExitCode.PERMISSION : ExitCode.OK;
+    }
+
+    public List<Permission> permissions() {
+        return waiting.permissions();
+    }
+
+    public List<Question> questions() {
+        return waiting.questions();
     }
 
     /** The session's own totals when it has them and all messages were read, else the sum of what was read. */
@@ -61,22 +69,22 @@ public record Report(String url, SessionInfo session, Status status, List<Permis
         private final String url;
         private final SessionInfo session;
         private final Status status;
-        private final List<Permission> permissions;
+        private final Waiting waiting;
         private final Diagnosis.Run run;
         private final ReportView view;
         private Totals totals = Totals.NONE;
         private String finalText;
 
         /** Shows the head of the report at once. */
-        public Builder(String url, SessionInfo session, Status status, List<Permission> permissions,
+        public Builder(String url, SessionInfo session, Status status, Waiting waiting,
                        Diagnosis diagnosis, ReportView view) {
             this.url = url;
             this.session = session;
             this.status = status;
-            this.permissions = permissions;
-            this.run = diagnosis.start(session, status, permissions);
+            this.waiting = waiting;
+            this.run = diagnosis.start(session, status, waiting);
             this.view = view;
-            view.head(url, session, status, permissions);
+            view.head(url, session, status, waiting);
         }
 
         public void message(Message m) {
@@ -96,7 +104,7 @@ public record Report(String url, SessionInfo session, Status status, List<Permis
 
         /** Shows the end of the report (totals, findings) and returns it. */
         public Report end(boolean partial) {
-            Report r = new Report(url, session, status, permissions, totals.partial(partial), run.findings(), finalText);
+            Report r = new Report(url, session, status, waiting, totals.partial(partial), run.findings(), finalText);
             view.end(r);
             return r;
         }

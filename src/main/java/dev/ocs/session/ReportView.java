@@ -1,6 +1,5 @@
 package dev.ocs.session;
 
-import java.util.List;
 
 /**
  * Shows a report while it is read: its head, then each message in order as it arrives (and is then let go, so a
@@ -10,7 +9,7 @@ public interface ReportView {
     /** For callers that only want the {@link Report}. */
     ReportView NONE = new ReportView() {
         @Override
-        public void head(String url, SessionInfo session, Status status, List<Permission> permissions) { }
+        public void head(String url, SessionInfo session, Status status, Waiting waiting) { }
 
         @Override
         public void message(Message m) { }
@@ -19,7 +18,7 @@ public interface ReportView {
         public void end(Report r) { }
     };
 
-    void head(String url, SessionInfo session, Status status, List<Permission> permissions);
+    void head(String url, SessionInfo session, Status status, Waiting waiting);
 
     void message(Message m);
 

@@ -32,13 +32,13 @@ public final class SessionList {
     private static final int READERS = 4;
 
     public enum State {
-        IDLE, BUSY, RETRY, PERMISSION, STUCK;
+        IDLE, BUSY, RETRY, PERMISSION, QUESTION, STUCK;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        /** Working, retrying, waiting on a permission, or stuck: what {@code --busy} keeps. */
+        /** Working, retrying, waiting on a permission or a question, or stuck: what {@code --busy} keeps. */
         public boolean active() {
             return this != IDLE;
         }
@@ -47,7 +47,7 @@ public final class SessionList {
     /** One session as listed. {@code depth}: 0 at the top, 1 for a child shown under its parent, 2 under that, … */
     public record Row(String id, String title, String parentID, String directory, Long created, Long updated,
                       String model, String agent, Tokens tokens, Double cost, State state, Status status,
-                      List<Permission> permissions, int depth) {}
+                      List<Permission> permissions, List<Question> questions, int depth) {}
 
     /** @param more the server has more sessions than were shown (raise the limit) */
     public record Listing(List<Row> rows, boolean more) {}
@@ -73,18 +73,27 @@ public final class SessionList {
                 perms.computeIfAbsent(p.sessionID(), k -> new ArrayList<>()).add(p);
             }
         }
+        Map<String, List<Question>> questions = new HashMap<>();
+        for (Question x : Question.listFrom(api.questions())) {
+            if (x.sessionID() != null) {
+                questions.computeIfAbsent(x.sessionID(), k -> new ArrayList<>()).add(x);
+            }
+        }
+        Set<String> waiting = new HashSet<>(perms.keySet());
+        waiting.addAll(questions.keySet());
         List<Entry> shown;
         if (q.busy()) {
-            shown = busyEntries(entries, statusAll, perms, q);
+            shown = busyEntries(entries, statusAll, waiting, q);
         } else {
             shown = new ArrayList<>(entries.subList(0, Math.min(q.limit(), entries.size())));
         }
-        Map<String, Message> newest = newestMessages(shown, statusAll, perms);
+        Map<String, Message> newest = newestMessages(shown, statusAll, waiting);
         List<Row> rows = new ArrayList<>();
         for (Entry e : shown) {
             // Without /session/status (1.0.0, 1.0.185) the newest message tells whether a reply is under way.
             Status status = statusAll == null ? Status.fromNewest(newest.get(e.id())) : Status.of(statusAll, e.id());
-            Row r = row(e, status, perms.getOrDefault(e.id(), List.of()), newest.get(e.id()));
+            Row r = row(e, status, perms.getOrDefault(e.id(), List.of()), questions.getOrDefault(e.id(), List.of()),
+                    newest.get(e.id()));
             if (!q.busy() || r.state().active()) {
                 rows.add(r);
             }
@@ -124,15 +133,14 @@ public final class SessionList {
     }
 
     /**
-     * Every session the status or a pending permission names (fetched one by one when older than the newest
-     * {@code fetch}: a session waiting on a permission is not updated while it waits), plus the newest ones,
+     * Every session the status or a pending permission or question names (fetched one by one when older than the
+     * newest {@code fetch}: a session waiting on a person is not updated while it waits), plus the newest ones,
      * which are looked through for stuck runs.
      */
-    private List<Entry> busyEntries(List<Entry> newest, JsonNode statusAll, Map<String, List<Permission>> perms,
-                                    Query q) {
+    private List<Entry> busyEntries(List<Entry> newest, JsonNode statusAll, Set<String> waiting, Query q) {
         Map<String, Entry> byId = new LinkedHashMap<>();
         newest.forEach(e -> byId.put(e.id(), e));
-        Set<String> named = new HashSet<>(perms.keySet());
+        Set<String> named = new HashSet<>(waiting);
         if (statusAll != null && statusAll.isObject()) {
             statusAll.fieldNames().forEachRemaining(named::add);
         }
@@ -165,11 +173,10 @@ public final class SessionList {
     }
 
     /** The newest message of each idle session (stuck or not) and of each session without a model of its own. */
-    private Map<String, Message> newestMessages(List<Entry> shown, JsonNode statusAll,
-                                                Map<String, List<Permission>> perms) {
+    private Map<String, Message> newestMessages(List<Entry> shown, JsonNode statusAll, Set<String> waiting) {
         List<String> ids = new ArrayList<>();
         for (Entry e : shown) {
-            boolean idle = Status.of(statusAll, e.id()).idle() && !perms.containsKey(e.id());
+            boolean idle = Status.of(statusAll, e.id()).idle() && !waiting.contains(e.id());
             if (idle || model(e.json()) == null) {
                 ids.add(e.id());
             }
@@ -222,7 +229,8 @@ public final class SessionList {
         return provider == null || id == null ? null : provider + "/" + id;
     }
 
-    private static Row row(Entry e, Status status, List<Permission> perms, Message newest) {
+    private static Row row(Entry e, Status status, List<Permission> perms, List<Question> questions,
+                           Message newest) {
         JsonNode n = e.json();
         SessionInfo info = SessionInfo.from(n);
         String model = model(n);
@@ -234,13 +242,20 @@ public final class SessionList {
             agent = newest.agent;
         }
         return new Row(e.id(), info.title(), info.parentID(), info.directory(), info.created(), info.updated(), model,
-                agent, info.tokens(), info.cost(), state(status, perms, newest), status, List.copyOf(perms), 0);
+                agent, info.tokens(), info.cost(), state(status, perms, questions, newest), status, List.copyOf(perms),
+                List.copyOf(questions), 0);
     }
 
-    /** Permission beats busy (the server says busy while it waits); stuck is an idle session with an unfinished answer. */
-    static State state(Status status, List<Permission> perms, Message newest) {
+    /**
+     * Waiting on a person beats busy (the server says busy while it waits), a permission before a question; stuck is
+     * an idle session with an unfinished answer.
+     */
+    static State state(Status status, List<Permission> perms, List<Question> questions, Message newest) {
         if (!perms.isEmpty()) {
             return State.PERMISSION;
+        }
+        if (!questions.isEmpty()) {
+            return State.QUESTION;
         }
         if (status.retry()) {
             return State.RETRY;
@@ -290,7 +305,7 @@ public final class SessionList {
         }
         out.add(depth == r.depth() ? r : new Row(r.id(), r.title(), r.parentID(), r.directory(), r.created(),
                 r.updated(), r.model(), r.agent(), r.tokens(), r.cost(), r.state(), r.status(), r.permissions(),
-                depth));
+                r.questions(), depth));
         for (Row c : children.getOrDefault(r.id(), List.of())) {
             place(c, Math.min(depth + 1, 8), children, out, placed);
         }

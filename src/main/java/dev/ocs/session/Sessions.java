@@ -88,6 +88,34 @@ public final class Sessions {
         return mine;
     }
 
+    /** The pending questions (of {@code sid}, or all); none on a server without the question routes. */
+    public List<Question> questions(String sid) {
+        List<Question> mine = questionsOrNull(sid);
+        return mine == null ? List.of() : mine;
+    }
+
+    /** The pending questions (of {@code sid}, or all), or null where the server has no question routes. */
+    public List<Question> questionsOrNull(String sid) {
+        JsonNode all = api.questions();
+        if (all == null) {
+            return null;
+        }
+        List<Question> mine = new ArrayList<>();
+        for (Question q : Question.listFrom(all)) {
+            if (sid == null || sid.equals(q.sessionID())) {
+                mine.add(q);
+            }
+        }
+        return mine;
+    }
+
+    /** What {@code sid} (or, with null, any session) waits on a person for: two small reads at once. */
+    public Waiting waiting(String sid) {
+        CompletableFuture<List<Question>> questionsRead = CompletableFuture.supplyAsync(() -> questions(sid), READS);
+        List<Permission> permissions = permissions(sid);
+        return new Waiting(permissions, join(questionsRead));
+    }
+
     public Report report(String sid, int last, ReadOptions opt, Diagnosis diagnosis, ReportView view) {
         return report(sid, last, null, opt, diagnosis, view);
     }
@@ -103,11 +131,12 @@ public final class Sessions {
         // Three small reads at once (a cold JVM spends tens of ms on each), then the messages.
         CompletableFuture<Status> statusRead = CompletableFuture.supplyAsync(() -> status(sid), READS);
         CompletableFuture<List<Permission>> permissionsRead = CompletableFuture.supplyAsync(() -> permissions(sid), READS);
+        CompletableFuture<List<Question>> questionsRead = CompletableFuture.supplyAsync(() -> questions(sid), READS);
         SessionInfo info = info(sid);
         // Status before messages: when it says idle, the messages read next are final.
         Status status = join(statusRead);
-        List<Permission> permissions = join(permissionsRead);
-        Report.Builder report = new Report.Builder(api.connection().displayUrl(), info, status, permissions,
+        Waiting waiting = new Waiting(join(permissionsRead), join(questionsRead));
+        Report.Builder report = new Report.Builder(api.connection().displayUrl(), info, status, waiting,
                 diagnosis, view);
         boolean[] skipped = {false};
         messages(sid, last, opt, m -> {

@@ -12,6 +12,11 @@ public record Status(String type, Integer attempt, String message, Long next) {
         if (n == null || !n.isObject()) {
             return IDLE;
         }
+        return from(n);
+    }
+
+    /** One status object ({@code {"type":"retry","attempt":2,…}}), as an event carries it; no type: unknown. */
+    public static Status from(JsonNode n) {
         String type = Json.text(n, "type");
         return new Status(type == null ? "unknown" : type,
                 n.path("attempt").isNumber() ? n.get("attempt").asInt() : null,

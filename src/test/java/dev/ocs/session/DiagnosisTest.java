@@ -38,7 +38,12 @@ class DiagnosisTest {
     /** What inspect does with a body, on messages in hand. */
     static Report report(SessionInfo info, Status status, List<Message> ms, List<Permission> permissions,
                          Diagnosis diagnosis, ReportView view) {
-        Report.Builder b = new Report.Builder("http://127.0.0.1:4999", info, status, permissions, diagnosis, view);
+        return report(info, status, ms, new Waiting(permissions, List.of()), diagnosis, view);
+    }
+
+    static Report report(SessionInfo info, Status status, List<Message> ms, Waiting waiting, Diagnosis diagnosis,
+                         ReportView view) {
+        Report.Builder b = new Report.Builder("http://127.0.0.1:4999", info, status, waiting, diagnosis, view);
         ms.forEach(b::message);
         return b.end(false);
     }

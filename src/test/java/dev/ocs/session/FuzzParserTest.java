@@ -228,9 +228,9 @@ class FuzzParserTest {
                     new HumanReport(new PrintWriter(Writer.nullWriter()), new Style(true), opt), new JsonReport(g)};
             report = DiagnosisTest.report(info, st, ms, perms, d, new ReportView() {
                 @Override
-                public void head(String url, SessionInfo session, Status status, List<Permission> permissions) {
+                public void head(String url, SessionInfo session, Status status, Waiting waiting) {
                     for (ReportView v : views) {
-                        v.head(url, session, status, permissions);
+                        v.head(url, session, status, waiting);
                     }
                 }
 

@@ -24,21 +24,21 @@ class SessionListTest {
 
     @Test
     void statesFromStatusPermissionsAndTheNewestMessage() {
-        assertEquals(State.IDLE, SessionList.state(Status.IDLE, List.of(), null));
-        assertEquals(State.IDLE, SessionList.state(Status.IDLE, List.of(), assistant(5L, null)));
-        assertEquals(State.BUSY, SessionList.state(BUSY, List.of(), assistant(null, null)), "running, not stuck");
-        assertEquals(State.RETRY, SessionList.state(RETRY, List.of(), null));
-        assertEquals(State.PERMISSION, SessionList.state(BUSY, List.of(PERM), null), "the server says busy while it waits");
-        assertEquals(State.STUCK, SessionList.state(Status.IDLE, List.of(), assistant(null, null)),
+        assertEquals(State.IDLE, SessionList.state(Status.IDLE, List.of(), List.of(), null));
+        assertEquals(State.IDLE, SessionList.state(Status.IDLE, List.of(), List.of(), assistant(5L, null)));
+        assertEquals(State.BUSY, SessionList.state(BUSY, List.of(), List.of(), assistant(null, null)), "running, not stuck");
+        assertEquals(State.RETRY, SessionList.state(RETRY, List.of(), List.of(), null));
+        assertEquals(State.PERMISSION, SessionList.state(BUSY, List.of(PERM), List.of(), null), "the server says busy while it waits");
+        assertEquals(State.STUCK, SessionList.state(Status.IDLE, List.of(), List.of(), assistant(null, null)),
                 "idle, and the answer never finished");
         Message user = new Message();
         user.role = "user";
-        assertEquals(State.IDLE, SessionList.state(Status.IDLE, List.of(), user));
+        assertEquals(State.IDLE, SessionList.state(Status.IDLE, List.of(), List.of(), user));
     }
 
     static Row row(String id, String parent, long updated) {
         return new Row(id, id, parent, "/p", 0L, updated, null, null, Tokens.ZERO, 0.0, State.IDLE, Status.IDLE,
-                List.of(), 0);
+                List.of(), List.of(), 0);
     }
 
     @Test

@@ -279,12 +279,12 @@ public final class V1Api implements Api {
             return client.get("/question");
         } catch (OcsException e) {
             // A server from before the question tool: a route it does not know (a 404 that is not opencode's own,
-            // 1.0.0's 400 for a session id, 1.0.185's web UI proxy), as long as it is opencode at all.
-            boolean missing = foreign(e) || e instanceof ApiException a && a.status() == 400;
-            if (!missing || known() == null) {
-                throw e;
+            // 1.0.0's 400 for a session id, 1.0.185's web UI proxy). Nothing can wait on a question there; what the
+            // server is comes out of the command's other calls, so it is not asked here.
+            if (foreign(e) || e instanceof ApiException a && (a.status() == 400 || a.status() == 404)) {
+                return null;
             }
-            return null;
+            throw e;
         }
     }
 

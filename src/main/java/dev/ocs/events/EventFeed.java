@@ -138,8 +138,8 @@ public final class EventFeed implements AutoCloseable {
                 if (failingSince == 0) {
                     failingSince = now;
                     if (e.exitCode() != ExitCode.AUTH) {
-                        queue.add(new Failing("the server does not answer (" + e.getMessage() + "); trying again for "
-                                + patience.toSeconds() + " s"));
+                        queue.add(new Failing("the server stopped answering; trying again for " + patience.toSeconds()
+                                + " s (" + e.getMessage() + ")"));
                     }
                 }
                 if (e.exitCode() == ExitCode.AUTH || now - failingSince >= patience.toNanos()) {

@@ -18,7 +18,10 @@ public record Status(String type, Integer attempt, String message, Long next) {
     /** One status object ({@code {"type":"retry","attempt":2,…}}), as an event carries it; no type: unknown. */
     public static Status from(JsonNode n) {
         String type = Json.text(n, "type");
-        return new Status(type == null ? "unknown" : type,
+        if (n == null || type == null) {
+            return new Status("unknown", null, null, null);
+        }
+        return new Status(type,
                 n.path("attempt").isNumber() ? n.get("attempt").asInt() : null,
                 Json.text(n, "message"), Json.optNum(n, "next"));
     }

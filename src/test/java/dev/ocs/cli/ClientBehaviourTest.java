@@ -58,12 +58,13 @@ class ClientBehaviourTest {
         wm.stubFor(get(urlPathEqualTo("/session/ses_abc/message")).willReturn(okJson("[]")));
         wm.stubFor(get(urlPathEqualTo("/session/status")).willReturn(okJson("{}")));
         wm.stubFor(get(urlPathEqualTo("/permission")).willReturn(okJson("[]")));
+        wm.stubFor(get(urlPathEqualTo("/question")).willReturn(okJson("[]")));
         Cli.Result r = cli().run("inspect", "ses_abc");
         assertEquals(0, r.exitCode(), r.toString());
         String expected = "Basic " + Base64.getEncoder().encodeToString(
                 ("opencode:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         List<ServeEvent> events = wm.getAllServeEvents();
-        assertEquals(4, events.size(), events.stream().map(e -> e.getRequest().getMethod() + " "
+        assertEquals(5, events.size(), events.stream().map(e -> e.getRequest().getMethod() + " "
                 + e.getRequest().getUrl()).toList().toString());
         for (ServeEvent e : events) {
             assertEquals(expected, e.getRequest().getHeader("Authorization"), e.getRequest().getUrl());

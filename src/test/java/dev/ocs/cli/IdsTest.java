@@ -226,6 +226,7 @@ class IdsTest {
         wm.stubFor(get(urlPathEqualTo("/session/" + SID + "/message")).willReturn(okJson("[]")));
         wm.stubFor(get(urlPathEqualTo("/session/status")).willReturn(okJson("{}")));
         wm.stubFor(get(urlPathEqualTo("/permission")).willReturn(okJson("[]")));
+        wm.stubFor(get(urlPathEqualTo("/question")).willReturn(okJson("[]")));
         wm.stubFor(post(urlPathEqualTo("/session/" + SID + "/abort")).willReturn(okJson("true")));
         assertEquals(0, cli().run("--dir", dir, "inspect", SID).exitCode());
         assertEquals(0, cli().run("abort", "--dir", dir, SID).exitCode());
@@ -237,7 +238,7 @@ class IdsTest {
             URI uri = URI.create(url);
             String path = uri.getRawPath();
             assertTrue(path.equals("/session/" + SID) || path.equals("/session/" + SID + "/message")
-                    || path.equals("/session/status") || path.equals("/permission")
+                    || path.equals("/session/status") || path.equals("/permission") || path.equals("/question")
                     || path.equals("/session/" + SID + "/abort"), "route " + path);
             // Parse the raw query ourselves: exactly one directory, decoding back to the same string.
             List<String> values = new ArrayList<>();

@@ -101,7 +101,7 @@ class WatchReplayTest {
 
     @Test
     void aReadableTailThatSurvivesADroppedStream() {
-        Cli.Result r = cli().run("watch", SID, "--until-idle");
+        Cli.Result r = cli().run("watch", SID, "--until-idle", "--keep-waiting");
         assertEquals(ExitCode.OK, r.exitCode(), r.toString());
         String out = r.out();
         List<String> expected = List.of(
@@ -133,7 +133,7 @@ class WatchReplayTest {
 
     @Test
     void jsonPassesTheServersEventsThroughUnchanged() {
-        Cli.Result r = cli().run("watch", SID, "--until-idle", "--json");
+        Cli.Result r = cli().run("watch", SID, "--until-idle", "--keep-waiting", "--json");
         assertEquals(ExitCode.OK, r.exitCode(), r.toString());
         List<String> expected = new ArrayList<>();
         for (String e : events) {

@@ -61,4 +61,45 @@ class EventFeedBackoffTest {
             assertInstanceOf(EventFeed.Got.class, first);
         }
     }
+
+    /** A server that dies is said once, with how long the feed keeps trying, then given up on (exit 3). */
+    @Test
+    void aServerThatStopsAnsweringIsSaidOnceThenGivenUp() throws Exception {
+        java.util.concurrent.CountDownLatch served = new java.util.concurrent.CountDownLatch(1);
+        RawServer server = new RawServer(x -> {
+            String event = "data: {\"type\":\"server.connected\",\"properties\":{}}\n\n";
+            x.head(200, "text/event-stream", event.length());
+            x.write(event);
+            served.countDown();
+        });
+        Connection conn = new Connection(URI.create(server.url()), "opencode", "pw", "test", null,
+                Duration.ofSeconds(2), Duration.ofSeconds(2));
+        List<EventFeed.Item> items = new ArrayList<>();
+        long start = System.nanoTime();
+        try (EventFeed feed = new EventFeed(new V1Api(new OpencodeClient(conn, null)), Duration.ofMillis(1500)).start()) {
+            assertTrue(served.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            server.close();
+            while (System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
+                EventFeed.Item item = feed.poll(Duration.ofMillis(100));
+                if (item != null) {
+                    items.add(item);
+                    if (item instanceof EventFeed.Lost) {
+                        break;
+                    }
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<EventFeed.Item> failing = items.stream().filter(i -> i instanceof EventFeed.Failing).toList();
+        assertEquals(1, failing.size(), "said once: " + items);
+        assertTrue(((EventFeed.Failing) failing.get(0)).why().contains("trying again for 1 s"), items.toString());
+        EventFeed.Item last = items.get(items.size() - 1);
+        assertInstanceOf(EventFeed.Lost.class, last, items.toString());
+        dev.ocs.OcsException e = ((EventFeed.Lost) last).error();
+        assertEquals(dev.ocs.ExitCode.UNREACHABLE, e.exitCode(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("the server did not come back within 1 s"), e.getMessage());
+        assertTrue(seconds < 8, "given up after its patience, not later: " + seconds + " s");
+        assertTrue(items.stream().noneMatch(i -> i instanceof EventFeed.Dropped d && d.why().contains("reconnecting")),
+                "no repeated reconnect lines: " + items);
+    }
 }

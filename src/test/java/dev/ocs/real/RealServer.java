@@ -152,6 +152,17 @@ public final class RealServer {
         return fail("no permission request for " + sid + " within 30 s");
     }
 
+    static JsonNode awaitQuestion(String sid) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode q : api().get("/question")) {
+                if (sid.equals(q.path("sessionID").asText())) return q;
+            }
+            sleep(200);
+        }
+        return fail("no question request for " + sid + " within 30 s");
+    }
+
     static void abort(String sid) {
         api().post(OpencodeClient.path("session", sid, "abort"), null, Json.mapper().createObjectNode());
     }

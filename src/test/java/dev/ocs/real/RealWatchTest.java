@@ -82,9 +82,9 @@ class RealWatchTest {
     }
 
     @Test
-    void aPermissionShowsTheApproveCommandAndWatchEndsOnceItIsAnswered() throws Exception {
+    void aPermissionShowsTheApproveCommandAndWatchKeepsWaitingUntilItIsAnswered() throws Exception {
         String sid = sendNoWait("TOOL watched-tool.txt");
-        try (OcsProcess watch = OcsProcess.start("watch", sid, "--until-idle")) {
+        try (OcsProcess watch = OcsProcess.start("watch", sid, "--until-idle", "--keep-waiting")) {
             watch.awaitOut("approve " + sid + " per_", LIMIT);
             Matcher m = Pattern.compile("\\[permission] bash: echo approved > watched-tool.txt \\((per_[A-Za-z0-9]+)\\); "
                     + "answer it: ocs --url \\S+ approve " + sid + " (per_[A-Za-z0-9]+)").matcher(watch.out());

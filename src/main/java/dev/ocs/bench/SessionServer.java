@@ -83,7 +83,7 @@ public final class SessionServer implements AutoCloseable {
                 send(ex, 200, "{\"healthy\":true,\"version\":\"" + VERSION + "\"}");
             } else if (path.equals("/session/status")) {
                 send(ex, 200, "{}");
-            } else if (path.equals("/permission")) {
+            } else if (path.equals("/permission") || path.equals("/question")) {
                 send(ex, 200, "[]");
             } else if (seg.length >= 3 && seg[1].equals("session") && sessions.containsKey(seg[2])) {
                 String id = seg[2];

@@ -102,18 +102,17 @@ public final class Follower {
         long deadline = opt.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + opt.timeout().toNanos();
         try {
             view.begin(roots);
-            for (Map.Entry<String, Status> s : start.status().entrySet()) {
-                Outcome o = onStatus(s.getKey(), s.getValue(), true);
-                if (o != null) {
-                    return o;
-                }
-            }
+            start.status().forEach(view::status);
+            // What waits on a person before whether it is over: a session idle with a request pending still waits.
             Outcome o = onWaiting(start.waiting());
             if (o != null) {
                 return o;
             }
-            if (opt.untilIdle() && !start.status().isEmpty() && over.keySet().containsAll(roots)) {
-                return allOver();
+            for (Map.Entry<String, Status> s : start.status().entrySet()) {
+                o = onStatus(s.getKey(), s.getValue(), true);
+                if (o != null) {
+                    return o;
+                }
             }
             long lastActivity = System.nanoTime();
             long lastPoll = System.nanoTime();

@@ -265,12 +265,16 @@ public final class Diagnosis {
 
         for (Part p : a.parts) {
             if (p.type.equals("tool") && "error".equals(p.status)) {
+                // opencode's words when a question is rejected (ocs answer --reject, --on-question reject).
+                boolean declined = "question".equals(p.tool) && p.error != null && p.error.contains("dismissed");
                 out.add(new Finding(TOOL_ERROR, Severity.WARNING, a.id,
-                        "tool " + p.tool + " failed",
+                        declined ? "the question was declined, and the run stopped there" : "tool " + p.tool + " failed",
                         (p.input == null ? "" : "input: " + p.input + "; ") + "error: "
                                 + OpencodeClient.oneLine(p.error, 300),
-                        "the model usually sees the error and tries again; if the run stopped here, fix what the "
-                                + "error names",
+                        declined ? "send a prompt with the answer to go on: '" + ocs + " send -s " + a.sessionID
+                                + " \"…\"'"
+                                : "the model usually sees the error and tries again; if the run stopped here, fix "
+                                + "what the error names",
                         TOOL_ERROR + ":" + p.callID));
             }
         }

@@ -47,12 +47,13 @@ class CompatMatrixTest {
      * stand-in model with {@code UnknownError: [DecimalError] Invalid argument} after the text arrived (a fault
      * inside that server; every later line takes the same stream), which ocs rightly reports as a finding (exit 1); and
      * it shows no retry status (no {@code /session/status}, no retry events), so a wait on an unreachable model
-     * runs to its timeout (exit 7).
+     * runs to its timeout (exit 7). The 1.0 line has no question tool and no {@code GET /question} (1.0.185 answers
+     * it from its web UI proxy, 500); from 1.1 on every line lists questions.
      */
-    private record Server(String replyError, boolean showsRetries) {
+    private record Server(String replyError, boolean showsRetries, boolean questions) {
         static Server of(String version) {
-            return version.equals("1.0.0") ? new Server("UnknownError", false)
-                    : new Server(null, true);
+            return version.equals("1.0.0") ? new Server("UnknownError", false, false)
+                    : new Server(null, true, !version.startsWith("1.0."));
         }
 
         /** The exit of a call that ends with the model's reply: 0, or 1 for the server's own known error. */
@@ -105,6 +106,27 @@ class CompatMatrixTest {
             quirks.checkReply(checks, "approve --wait", approve);
             Path marker = server.project().resolve("matrix.txt");
             checks.add(() -> assertTrue(Files.exists(marker), "the approved tool ran: no " + marker));
+
+            Cli.Result question = calls.run("send", "--wait", "--timeout", "60s", "QUESTION matrix");
+            String qsid = sessionOf(question);
+            if (quirks.questions()) {
+                checks.add(() -> assertEquals(ExitCode.PERMISSION, question.exitCode(), "send --wait on a question: "
+                        + question));
+                checks.add(() -> assertTrue(question.err().contains("answer " + qsid + " que_"), "names it: " + question));
+                Cli.Result answered = calls.run("answer", "--wait", "--timeout", "60s", qsid, "-o", "sqlite");
+                quirks.checkReply(checks, "answer --wait", answered);
+                checks.add(() -> assertTrue(answered.out().contains("=\"SQLite\""), "the answer reached the model: "
+                        + answered));
+            } else {
+                // No question tool: the model's call fails as any unknown tool does, and nothing waits on a person.
+                checks.add(() -> assertTrue(question.exitCode() != ExitCode.PERMISSION
+                        && question.exitCode() != ExitCode.SERVER_ERROR, "no question to wait on: " + question));
+                Cli.Result none = calls.run("inspect", "--json", qsid);
+                checks.add(() -> assertTrue(none.out().contains("\"questions\" : [ ]"), "no questions: " + none));
+                Cli.Result answer = calls.run("answer", qsid, "-o", "sqlite");
+                checks.add(() -> assertEquals(ExitCode.SERVER_ERROR, answer.exitCode(), "answer: " + answer));
+                checks.add(() -> assertTrue(answer.err().contains("has no questions to answer"), "answer: " + answer));
+            }
 
             Cli.Result hang = calls.run("send", "HANG forever");
             String hsid = hang.out().strip();

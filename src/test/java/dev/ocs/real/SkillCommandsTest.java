@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import static dev.ocs.real.RealServer.awaitIdle;
 import static dev.ocs.real.RealServer.awaitPermission;
+import static dev.ocs.real.RealServer.awaitQuestion;
 import static dev.ocs.real.RealServer.awaitStatus;
 import static dev.ocs.real.RealServer.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,13 +28,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The agent skill's command lines are real: every line of its sh/bash code blocks that starts with "ocs " runs
- * against the bench, with its placeholders (ses_…, per_…) replaced by ids of sessions set up for that command, and
+ * against the bench, with its placeholders (ses_…, per_…, que_…) replaced by ids of sessions set up for that command, and
  * must end with exit 0 (the bench is a working setup) and, with --json, print JSON.
  */
 class SkillCommandsTest {
     static final Path SKILL = Path.of("skill", "opencode-session", "SKILL.md");
     static final Pattern SESSION_PLACEHOLDER = Pattern.compile("ses_(…|\\.\\.\\.|x+)|\\$SID|SESSION_ID");
     static final Pattern PERMISSION_PLACEHOLDER = Pattern.compile("per_(…|\\.\\.\\.|x+)|\\$PID|PERMISSION_ID");
+    static final Pattern QUESTION_PLACEHOLDER = Pattern.compile("que_(…|\\.\\.\\.|x+)|QUESTION_ID");
 
     static String skill() throws IOException {
         return Files.readString(SKILL);
@@ -130,9 +132,15 @@ class SkillCommandsTest {
             boolean needsPermission = args.stream().anyMatch(a -> PERMISSION_PLACEHOLDER.matcher(a).matches())
                     || command.equals("approve");
             boolean needsSession = args.stream().anyMatch(a -> SESSION_PLACEHOLDER.matcher(a).matches());
+            boolean needsQuestion = args.stream().anyMatch(a -> QUESTION_PLACEHOLDER.matcher(a).matches())
+                    || command.equals("answer");
             String sid = null;
             String pid = null;
-            if (needsPermission) {
+            if (needsQuestion) {
+                // The stand-in asks one question, or two with QUESTIONS: as many as the line answers.
+                sid = RealServer.session((args.contains("--next") ? "QUESTIONS" : "QUESTION") + " for the skill", null);
+                pid = awaitQuestion(sid).path("id").asText();
+            } else if (needsPermission) {
                 sid = RealServer.session("TOOL skill-" + Long.toHexString(System.nanoTime()) + ".txt", null);
                 pid = awaitPermission(sid).path("id").asText();
             } else if (needsSession && command.equals("abort")) {
@@ -147,6 +155,7 @@ class SkillCommandsTest {
             for (int i = 0; i < args.size(); i++) {
                 if (sid != null && SESSION_PLACEHOLDER.matcher(args.get(i)).matches()) args.set(i, sid);
                 if (pid != null && PERMISSION_PLACEHOLDER.matcher(args.get(i)).matches()) args.set(i, pid);
+                if (pid != null && QUESTION_PLACEHOLDER.matcher(args.get(i)).matches()) args.set(i, pid);
             }
             Cli.Result r = cli().run(args.toArray(String[]::new));
             String what = "skill line `" + line + "` ran as " + args + "\n" + r;

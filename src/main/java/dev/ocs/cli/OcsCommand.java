@@ -65,7 +65,7 @@ public final class OcsCommand implements Runnable {
         spec.usageMessage().autoWidth(true).footerHeading("%nExit codes:%n").footer(
                 "  0 ok   1 failure found or run failed   2 usage   3 server unreachable",
                 "  4 credentials rejected   5 not found   6 server error or unreadable answer",
-                "  7 timed out   8 waiting on a person (a permission or a question)   130 interrupted");
+                "  7 timed out   8 waiting on a person (a permission or a question)", "  130 interrupted");
         globals.addTo(spec);
         a.flag(v -> { }, OptionSpec.builder("-V", "--version").versionHelp(true).order(2)
                 .description("Print the version and exit."));

@@ -142,25 +142,23 @@ public final class RealServer {
     }
 
     static JsonNode awaitPermission(String sid) {
+        return awaitPending("/permission", "permission", sid);
+    }
+
+    static JsonNode awaitQuestion(String sid) {
+        return awaitPending("/question", "question", sid);
+    }
+
+    /** The session's first request in a list of pending ones, once there is one. */
+    private static JsonNode awaitPending(String route, String what, String sid) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            for (JsonNode p : api().get("/permission")) {
+            for (JsonNode p : api().get(route)) {
                 if (sid.equals(p.path("sessionID").asText())) return p;
             }
             sleep(200);
         }
-        return fail("no permission request for " + sid + " within 30 s");
-    }
-
-    static JsonNode awaitQuestion(String sid) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (JsonNode q : api().get("/question")) {
-                if (sid.equals(q.path("sessionID").asText())) return q;
-            }
-            sleep(200);
-        }
-        return fail("no question request for " + sid + " within 30 s");
+        return fail("no " + what + " request for " + sid + " within 30 s");
     }
 
     static void abort(String sid) {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -85,8 +84,7 @@ public final class Json {
     private static void writeNode(JsonGenerator g, JsonNode n) throws IOException {
         if (n.isObject()) {
             g.writeStartObject();
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 g.writeFieldName(e.getKey());
                 writeNode(g, e.getValue());
             }

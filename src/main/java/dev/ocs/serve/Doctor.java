@@ -310,7 +310,7 @@ public final class Doctor {
         if (model == null || model.isBlank()) {
             String fallback = "";
             if (defaults != null && defaults.size() > 0) {
-                Map.Entry<String, JsonNode> first = defaults.fields().next();
+                Map.Entry<String, JsonNode> first = defaults.properties().iterator().next();
                 fallback = " (each provider's own default, e.g. " + first.getKey() + "/" + first.getValue().asText() + ")";
             }
             return new Check("default-model", Level.WARN, "no default model in the configuration; a prompt without "

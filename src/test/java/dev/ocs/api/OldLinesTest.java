@@ -11,7 +11,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,8 +46,7 @@ class OldLinesTest {
                 x.json(200, "[" + created.get("body").asText() + "]");
                 return;
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = rec.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : rec.properties()) {
                 if (e.getKey().equals(key) || e.getKey().startsWith(key + " (")) {
                     a = e.getValue();
                 }

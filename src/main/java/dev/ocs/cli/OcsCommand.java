@@ -177,12 +177,10 @@ public final class OcsCommand implements Runnable {
         public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
             services.out().flush();
             if (ex instanceof OcsException o) {
-                services.err().println("ocs: " + services.redact(o.getMessage()));
+                services.err().println("ocs: " + services.redact(o.getMessage())
+                        + (o.exitCode() == ExitCode.USAGE ? seeHelp(cl) : ""));
                 if (services.verbose() && o.getCause() != null) {
                     printStackTrace(o.getCause());
-                }
-                if (o.exitCode() == ExitCode.USAGE) {
-                    services.err().println(seeHelp(cl));
                 }
                 services.err().flush();
                 return o.exitCode();
@@ -205,8 +203,7 @@ public final class OcsCommand implements Runnable {
 
         static int usage(CommandLine.ParameterException ex, String[] args) {
             CommandLine cl = ex.getCommandLine();
-            cl.getErr().println("ocs: " + hidePasswordArgument(String.valueOf(ex.getMessage()), args));
-            cl.getErr().println(seeHelp(cl));
+            cl.getErr().println("ocs: " + hidePasswordArgument(UsageText.of(ex), args) + seeHelp(cl));
             cl.getErr().flush();
             return ExitCode.USAGE;
         }
@@ -239,8 +236,9 @@ public final class OcsCommand implements Runnable {
             return out;
         }
 
+        /** Where the whole usage is, added to the one line of a usage error. */
         private static String seeHelp(CommandLine cl) {
-            return "See '" + cl.getCommandSpec().qualifiedName() + " --help'.";
+            return " (see '" + cl.getCommandSpec().qualifiedName() + " --help')";
         }
     }
 }

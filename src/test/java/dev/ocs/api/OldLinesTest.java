@@ -125,7 +125,8 @@ class OldLinesTest {
         String sid = replay("1.0.185");
         Cli.Result bad = cli().run("--api", "v2", "inspect", sid);
         assertEquals(ExitCode.USAGE, bad.exitCode(), bad.toString());
-        assertEquals("ocs: --api 'v2' is not an API generation; use auto or v1", bad.err().lines().findFirst().orElse(""));
+        assertEquals("ocs: --api 'v2' is not an API generation; use auto or v1 (see 'ocs inspect --help')",
+                bad.err().lines().findFirst().orElse(""));
         Cli.Result badEnv = cli().env("OCS_API", "v9").run("list");
         assertEquals(ExitCode.USAGE, badEnv.exitCode(), badEnv.toString());
         Cli.Result v1 = cli().env("OCS_API", "v1").run("list");

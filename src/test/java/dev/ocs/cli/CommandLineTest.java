@@ -4,6 +4,7 @@ import dev.ocs.ExitCode;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Help, version and the choice of command, with only the named command built. */
@@ -53,10 +54,46 @@ class CommandLineTest {
     void unknownCommandsAndNoCommandAreUsageErrors() {
         Cli.Result r = cli().run("bogus");
         assertEquals(ExitCode.USAGE, r.exitCode(), r.toString());
-        assertTrue(r.err().startsWith("ocs: "), r.err());
+        assertTrue(r.err().startsWith("ocs: no command 'bogus'; the commands: inspect, send,"), r.err());
+        Cli.Result typo = cli().run("inspct", "ses_a");
+        assertTrue(typo.err().startsWith("ocs: no command 'inspct'; did you mean inspect? "), typo.err());
         Cli.Result none = cli().run();
         assertEquals(ExitCode.USAGE, none.exitCode(), none.toString());
-        assertTrue(none.err().contains("missing command"), none.toString());
+        assertTrue(none.err().startsWith("ocs: no command given: ocs COMMAND"), none.toString());
+    }
+
+    /** Whatever is wrong with a command line, one line in ocs's words, exit 2: never one of picocli's own texts. */
+    @Test
+    void badCommandLinesAreOneLineInOcssWords() {
+        java.util.Map<String[], String> cases = new java.util.LinkedHashMap<>();
+        cases.put(new String[] {"frobnicate"}, "ocs: no command 'frobnicate'; the commands: ");
+        cases.put(new String[] {"lst"}, "ocs: no command 'lst'; did you mean list? ");
+        cases.put(new String[] {"send", "--wiat", "hi"}, "ocs: unknown option '--wiat' for ocs send; did you mean --wait?");
+        cases.put(new String[] {"list", "--bogus"}, "ocs: unknown option '--bogus' for ocs list (see 'ocs list --help')");
+        cases.put(new String[] {"--request-timeout", "abc", "list"},
+                "ocs: --request-timeout takes SECONDS (a number), not 'abc'");
+        cases.put(new String[] {"list", "--limit", "x"}, "ocs: --limit takes N (a whole number), not 'x'");
+        cases.put(new String[] {"send", "--timeout"}, "ocs: --timeout DURATION: the value is missing");
+        cases.put(new String[] {"inspect"}, "ocs: ocs inspect needs SESSION_ID");
+        cases.put(new String[] {"abort", "ses_a", "ses_b"}, "ocs: unexpected argument 'ses_b': ocs abort takes SESSION_ID");
+        cases.put(new String[] {"approve", "ses_a", "--always", "--reject"},
+                "ocs: these options go alone: --always, --reject; give one of them");
+        cases.put(new String[] {"list", "--json", "--json"}, "ocs: --json is given more than once; give it once");
+        cases.put(new String[] {"watch", "ses_a", "--timeout", "1m", "--timeout", "2m"},
+                "ocs: --timeout is given more than once; give it once");
+        for (java.util.Map.Entry<String[], String> c : cases.entrySet()) {
+            Cli.Result r = cli().run(c.getKey());
+            String what = String.join(" ", c.getKey()) + "\n" + r;
+            assertEquals(ExitCode.USAGE, r.exitCode(), what);
+            assertEquals(1, r.err().lines().count(), "one line: " + what);
+            assertTrue(r.err().startsWith(c.getValue()), what);
+            assertTrue(r.err().strip().endsWith("--help')"), "says where the usage is: " + what);
+            for (String picocli : java.util.List.of("Unmatched argument", "Unknown option", "Missing required",
+                    "Invalid value", "is not a double", "is not an int", "should be specified only once",
+                    "mutually exclusive", "Expected parameter")) {
+                assertFalse(r.err().contains(picocli), "picocli's own text '" + picocli + "': " + what);
+            }
+        }
     }
 
     @Test

@@ -108,7 +108,7 @@ class IdsTest {
         String first = r.err().lines().findFirst().orElseThrow();
         assertTrue(first.contains("is not a session id"), r.toString());
         assertFalse(r.err().contains("\u001b"), "no terminal escape from the argument:\n" + r);
-        assertEquals(2, r.err().lines().count(), "the error and the help hint:\n" + r);
+        assertEquals(1, r.err().lines().count(), "one line, with the help hint:\n" + r);
     }
 
     @Test

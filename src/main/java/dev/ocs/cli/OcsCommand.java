@@ -160,8 +160,14 @@ public final class OcsCommand implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"ocs " + property("version") + " (tested with opencode " + property("opencode.version")
-                    + ", Java " + Runtime.version() + ")"};
+            String commit = property("commit");
+            if (commit.startsWith("${")) {
+                commit = "unknown"; // built outside a git clone
+            } else if ("true".equals(property("dirty"))) {
+                commit += " with changes";
+            }
+            return new String[] {"ocs " + property("version") + " (commit " + commit + ", tested with opencode "
+                    + property("opencode.version") + ", Java " + Runtime.version() + ")"};
         }
     }
 

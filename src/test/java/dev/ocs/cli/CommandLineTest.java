@@ -100,6 +100,7 @@ class CommandLineTest {
     void versionNamesTheTestedOpencode() {
         Cli.Result r = cli().run("--version");
         assertEquals(ExitCode.OK, r.exitCode());
-        assertTrue(r.out().matches("ocs \\S+ \\(tested with opencode \\d+\\.\\d+\\.\\d+, Java .*\\)\\n"), r.out());
+        assertTrue(r.out().matches("ocs \\d+\\.\\d+\\.\\d+ \\(commit ([0-9a-f]{10}( with changes)?|unknown), tested with "
+                + "opencode \\d+\\.\\d+\\.\\d+, Java .*\\)\\n"), r.out());
     }
 }

@@ -176,6 +176,22 @@ class SkillCommandsTest {
         assertEquals(lines.size(), ran.size());
     }
 
+    /** An agent that meets "ocs: command not found" learns how to get it, and how to start a server; no wait hangs. */
+    @Test
+    void itSaysHowToInstallAndStartAndEveryWaitHasATimeout() throws IOException {
+        String s = skill();
+        assertTrue(s.contains("If `ocs` is not found, install it") && s.contains("install.sh") && s.contains("Java 17"),
+                "how to install ocs");
+        assertTrue(s.contains("ocs serve-check --start"), "how to start a server");
+        for (String line : commandLines(s)) {
+            List<String> w = words(line);
+            boolean waits = w.contains("--wait") || w.contains("--stream") || w.get(1).equals("watch");
+            if (waits) {
+                assertTrue(w.contains("--timeout"), "a wait without --timeout: " + line);
+            }
+        }
+    }
+
     @Test
     void theWordSplitterHandlesQuotesAndComments() {
         assertEquals(List.of("ocs", "send", "-s", "ses_…", "two words", "it's"),

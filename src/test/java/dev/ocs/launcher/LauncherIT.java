@@ -217,6 +217,7 @@ class LauncherIT {
         assertTrue(archives(tmp.resolve("cds")).stream().anyMatch(p -> p.getFileName().toString().startsWith("ocs-jdk25-")
                 && p.getFileName().toString().endsWith(named)),
                 "an AOT cache named for the JDK the link now leads to: " + archives(tmp.resolve("cds")));
+        Files.delete(java);
     }
 
     /**
@@ -247,6 +248,7 @@ class LauncherIT {
         assertEquals("up " + server.url() + " (opencode " + SessionServer.VERSION + ")\n", r.out());
         Run v = run(link, tmp, Map.of("JAVA_OPTS", "-Dx=1"), "--version");
         assertFalse(v.out().isEmpty(), v.toString());
+        Files.delete(link); // a link out of the temp dir is removed here, not left for JUnit to warn about
     }
 
     /** JAVA_OPTS reach the JVM as written: split at blanks, never expanded as file patterns (-Xlog:gc*). */

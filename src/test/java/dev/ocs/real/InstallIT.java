@@ -122,7 +122,7 @@ class InstallIT {
         Run completion = sh("bash", "-c", "source '" + prefix.resolve("share/bash-completion/completions/ocs")
                 + "' && complete -p ocs");
         assertEquals(0, completion.code(), completion.toString());
-        assertTrue(completion.out().startsWith("complete -F ") && completion.out().strip().endsWith(" ocs"),
+        assertTrue(completion.out().contains(" -F _complete_ocs") && completion.out().strip().endsWith(" ocs"),
                 completion.toString());
 
         // An older install under it: another version, and a file of its own that the new one no longer has.

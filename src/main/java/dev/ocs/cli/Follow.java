@@ -77,13 +77,20 @@ final class Follow {
                     + services.ocsCommand() + " abort " + sid);
             return ExitCode.TIMEOUT;
         }
+        boolean said = false;
         if (!services.json()) {
             Reports.summarise(services, report, sid);
+        } else if (outcome.end() == Follower.End.WAITING) {
+            // stdout holds the report (its finding has the command too); stderr says it in one line all the same
+            waitingOn(services.err(), services.ocsCommand(), outcome);
+            said = true;
         }
         int code = report.exitCode();
         if (code == ExitCode.OK && outcome.end() == Follower.End.WAITING) {
             // Stopped on a request the report does not list (1.0 keeps no list, or it was answered meanwhile).
-            waitingOn(services.err(), services.ocsCommand(), outcome);
+            if (!said) {
+                waitingOn(services.err(), services.ocsCommand(), outcome);
+            }
             return ExitCode.PERMISSION;
         }
         if (code == ExitCode.OK && outcome.end() == Follower.End.RETRYING) {

@@ -58,6 +58,20 @@ class RealQuestionTest {
     }
 
     @Test
+    void sendWaitJsonHasTheQuestionInTheReportAndTheCommandOnStderr() throws IOException {
+        Cli.Result r = cli().run("send", "--wait", "--json", "--timeout", "2m", "QUESTION send-wait-json");
+        assertEquals(ExitCode.PERMISSION, r.exitCode(), r.toString());
+        JsonNode doc = Json.mapper().readTree(r.out());
+        String que = doc.path("questions").get(0).path("id").asText();
+        assertTrue(que.startsWith("que_"), r.out());
+        assertEquals(8, doc.path("exitCode").asInt());
+        String sid = doc.path("session").path("id").asText();
+        assertEquals(1, r.err().lines().filter(l -> l.contains("answer " + sid + " " + que)).count(),
+                "the answer command, once, on stderr: " + r.err());
+        RealServer.abort(sid);
+    }
+
+    @Test
     void inspectAndListShowThePendingQuestion() throws IOException {
         String sid = session("QUESTIONS inspect-me", null);
         String que = awaitQuestion(sid).path("id").asText();

@@ -79,7 +79,7 @@ public final class AnswerCommand implements Callable<Integer> {
         Api api = services.api();
         Sessions sessions = new Sessions(api);
         sessions.info(sid);
-        Question q = chosen(api, sid);
+        Question q = chosen(sessions, api, sid);
         List<List<String>> answers = null;
         if (!reject) {
             if (!given) {
@@ -112,8 +112,8 @@ public final class AnswerCommand implements Callable<Integer> {
     }
 
     /** The request to answer: the one named, or the session's only one. */
-    private Question chosen(Api api, String sid) {
-        List<Question> pending = new Sessions(api).questionsOrNull(sid);
+    private Question chosen(Sessions sessions, Api api, String sid) {
+        List<Question> pending = sessions.questionsOrNull(sid);
         if (pending == null) {
             throw new OcsException(ExitCode.SERVER_ERROR, api.describe() + " has no questions to answer (no "
                     + "GET /question: the question tool came later)");
@@ -150,9 +150,7 @@ public final class AnswerCommand implements Callable<Integer> {
             if (answers == null) {
                 say.println("declined " + q.id());
             } else {
-                List<String> each = new ArrayList<>();
-                answers.forEach(a -> each.add(String.join(", ", a)));
-                say.println("answered " + q.id() + ": " + String.join("; ", each));
+                say.println("answered " + q.id() + ": " + Answers.text(answers));
             }
             say.flush();
         }

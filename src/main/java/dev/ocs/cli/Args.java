@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.ISetter;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -64,7 +65,7 @@ final class Args {
     }
 
     private <V> Consumer<V> once(Consumer<V> set, OptionSpec.Builder option) {
-        if (repeatable == null || java.util.Arrays.stream(option.names()).anyMatch(repeatable::contains)) {
+        if (repeatable == null || Arrays.stream(option.names()).anyMatch(repeatable::contains)) {
             return set;
         }
         String name = option.names()[option.names().length - 1];

@@ -1,5 +1,6 @@
 package dev.ocs.cli;
 
+import dev.ocs.http.OpencodeClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -8,6 +9,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A command line picocli could not parse, said in ocs's words: what was wrong and what to do, in one line. picocli's
@@ -88,9 +90,9 @@ final class UsageText {
     /** "did you mean X? " for the names a typo is close to (at most two edits, or a shared start), else "". */
     static String guess(String typed, List<String> names) {
         List<String> close = new ArrayList<>();
-        String t = typed.toLowerCase(java.util.Locale.ROOT);
+        String t = typed.toLowerCase(Locale.ROOT);
         for (String n : names) {
-            String c = n.toLowerCase(java.util.Locale.ROOT);
+            String c = n.toLowerCase(Locale.ROOT);
             int prefix = c.startsWith("--") && t.startsWith("--") ? 5 : 3;
             if (distance(t, c) <= Math.min(2, c.length() / 3) || t.length() >= prefix && c.startsWith(t)
                     || c.length() >= prefix && t.startsWith(c)) {
@@ -149,6 +151,6 @@ final class UsageText {
     }
 
     private static String clip(String s) {
-        return dev.ocs.http.OpencodeClient.oneLine(s, 60);
+        return OpencodeClient.oneLine(s, 60);
     }
 }

@@ -103,6 +103,13 @@ public final class Answers {
                 + String.join(", ", prefixed) + "; type more of the label");
     }
 
+    /** Answers as said to a person: each question's labels joined by ", ", the questions by "; ". */
+    public static String text(List<List<String>> answers) {
+        List<String> each = new ArrayList<>();
+        answers.forEach(a -> each.add(String.join(", ", a)));
+        return String.join("; ", each);
+    }
+
     /** A question in a few words, with what it takes: {@code Database: Which database? [Postgres | SQLite]}. */
     public static String describe(Question.Item item) {
         return (item.header() == null || item.header().isBlank() ? "" : item.header() + ": ")

@@ -387,10 +387,8 @@ public final class Follower {
                     first.add(List.of(item.options().get(0).label()));
                 }
                 if (api.replyQuestion(q.id(), first)) {
-                    List<String> said = new ArrayList<>();
-                    first.forEach(a -> said.add(a.get(0)));
-                    view.note("answered " + q.id() + " with the first option" + (said.size() == 1 ? "" : "s") + ": "
-                            + String.join("; ", said));
+                    view.note("answered " + q.id() + " with the first option" + (first.size() == 1 ? "" : "s") + ": "
+                            + Answers.text(first));
                 }
                 return null;
             }

@@ -12,7 +12,6 @@ import dev.ocs.session.Style;
 import dev.ocs.session.ToolInput;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -111,9 +110,7 @@ public final class TailRenderer implements Renderer {
             line("[question]", "yellow", id + " rejected", session);
             return;
         }
-        List<String> each = new ArrayList<>();
-        answers.forEach(a -> each.add(String.join(", ", a)));
-        line("[question]", "yellow", id + " answered: " + OpencodeClient.oneLine(String.join("; ", each), LINE_MAX),
+        line("[question]", "yellow", id + " answered: " + OpencodeClient.oneLine(Answers.text(answers), LINE_MAX),
                 session);
     }
 

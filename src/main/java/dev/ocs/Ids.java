@@ -7,6 +7,7 @@ public final class Ids {
     private static final Pattern SESSION = Pattern.compile("ses_[A-Za-z0-9]{1,100}");
     private static final Pattern PERMISSION = Pattern.compile("per_[A-Za-z0-9]{1,100}");
     private static final Pattern QUESTION = Pattern.compile("que_[A-Za-z0-9]{1,100}");
+    private static final Pattern MESSAGE = Pattern.compile("msg_[A-Za-z0-9]{1,100}");
 
     private Ids() {}
 
@@ -20,6 +21,10 @@ public final class Ids {
 
     public static String question(String id) {
         return check(id, QUESTION, "question request id", "que_");
+    }
+
+    public static String message(String id) {
+        return check(id, MESSAGE, "message id", "msg_");
     }
 
     private static String check(String id, Pattern p, String what, String prefix) {

@@ -63,6 +63,24 @@ public interface Api {
     /** Declines a question request; false when it was not pending. */
     boolean rejectQuestion(String questionID);
 
+    /** A session's todo list, as the agent last wrote it (an array). */
+    JsonNode todo(String sid);
+
+    /**
+     * The files one turn of a session changed: the turn the user message {@code messageID} started (an array of
+     * {@code {file, patch, additions, deletions, status}}).
+     */
+    JsonNode diff(String sid, String messageID);
+
+    /** A new session holding the messages before {@code messageID} (all of them with null); answers its info. */
+    JsonNode fork(String sid, String messageID);
+
+    /** Deletes a session (and its children); false when there was none. */
+    boolean deleteSession(String sid);
+
+    /** Sets a session's title; answers its info. */
+    JsonNode renameSession(String sid, String title);
+
     /** Creates a session; answers its info. */
     JsonNode createSession(Map<String, Object> body);
 

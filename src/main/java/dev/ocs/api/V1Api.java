@@ -224,15 +224,16 @@ public final class V1Api implements Api {
     }
 
     /** An answer of the wrong shape: from something that is not opencode (said so), or else unexpected. */
-    private JsonNode shaped(String what, JsonNode n, boolean ok) {
+    private JsonNode shaped(String what, JsonNode n, boolean ok, String expected) {
         if (ok) {
             return n;
         }
         known();
         throw new OcsException(ExitCode.SERVER_ERROR, "unexpected answer to " + what + " on "
-                + connection().displayUrl() + ": " + (n == null ? "nothing" : "not " + (what.startsWith("GET /session ")
-                ? "a list" : "an object with an id")));
+                + connection().displayUrl() + ": " + (n == null ? "nothing" : "not " + expected));
     }
+
+    private static final String SESSION = "a session (an object with an id)";
 
     private static boolean isSession(JsonNode n) {
         return n != null && n.isObject() && Json.text(n, "id") != null && Json.text(n, "id").startsWith("ses_");
@@ -241,7 +242,7 @@ public final class V1Api implements Api {
     @Override
     public JsonNode session(String sid) {
         JsonNode n = required("read a session", () -> client.get(path("session", sid)));
-        return shaped("GET /session/" + sid, n, isSession(n));
+        return shaped("GET /session/" + sid, n, isSession(n), SESSION);
     }
 
     @Override
@@ -254,7 +255,7 @@ public final class V1Api implements Api {
     public JsonNode sessions(int limit, boolean roots, String search) {
         JsonNode n = required("list sessions", () -> client.get("/session", query("limit", Integer.toString(limit),
                 "roots", roots ? "true" : null, "search", search)));
-        return shaped("GET /session ", n, n != null && n.isArray());
+        return shaped("GET /session", n, n != null && n.isArray(), "a list");
     }
 
     @Override
@@ -311,9 +312,48 @@ public final class V1Api implements Api {
     }
 
     @Override
+    public JsonNode todo(String sid) {
+        JsonNode n = required("read a session's todo list", () -> client.get(path("session", sid, "todo")));
+        return shaped("GET /session/" + sid + "/todo", n, n != null && n.isArray(), "a list");
+    }
+
+    @Override
+    public JsonNode diff(String sid, String messageID) {
+        JsonNode n = required("show a session's changes", () -> client.get(path("session", sid, "diff"),
+                query("messageID", messageID)));
+        return shaped("GET /session/" + sid + "/diff", n, n != null && n.isArray(), "a list");
+    }
+
+    @Override
+    public JsonNode fork(String sid, String messageID) {
+        Map<String, Object> body = messageID == null ? Map.of() : Map.of("messageID", messageID);
+        JsonNode n = required("fork a session", () -> client.post(path("session", sid, "fork"), null, body));
+        return shaped("POST /session/" + sid + "/fork", n, isSession(n), SESSION);
+    }
+
+    @Override
+    public boolean deleteSession(String sid) {
+        try {
+            required("delete a session", () -> client.delete(path("session", sid)));
+            return true;
+        } catch (ApiException e) {
+            if (e.status() == 404 && e.isServerError()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public JsonNode renameSession(String sid, String title) {
+        JsonNode n = required("rename a session", () -> client.patch(path("session", sid), Map.of("title", title)));
+        return shaped("PATCH /session/" + sid, n, isSession(n), SESSION);
+    }
+
+    @Override
     public JsonNode createSession(Map<String, Object> body) {
         JsonNode n = required("create a session", () -> client.post("/session", null, body));
-        return shaped("POST /session", n, isSession(n));
+        return shaped("POST /session", n, isSession(n), SESSION);
     }
 
     @Override

@@ -9,6 +9,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -86,6 +87,13 @@ final class Args {
         }
         positional.required(positional.arity().min() > 0);
         spec.addPositional(positional.type(type).setter(setter(set)).hasInitialValue(false).build());
+    }
+
+    /** Positional parameters that take one value or more ({@code SESSION_ID...}): the list, once parsed. */
+    void positionals(Consumer<List<String>> set, PositionalParamSpec.Builder positional) {
+        positional.required(true).arity("1..*");
+        spec.addPositional(positional.type(List.class).auxiliaryTypes(String.class).setter(setter(set))
+                .hasInitialValue(false).build());
     }
 
     /** Flags of which at most one may be given. */

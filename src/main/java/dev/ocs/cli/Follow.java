@@ -38,7 +38,8 @@ final class Follow {
         AnswerRenderer view = new AnswerRenderer(services.out(), new StatusLine(services.err(), services.errIsTty()),
                 options.stream, options.thinking);
         Follower follower = new Follower(services.api(), new Follower.Options(limit, Duration.ofSeconds(30),
-                options.maxRetries, true, true, options.permissionPolicy(), options.questionPolicy()), view);
+                options.maxRetries, true, true, options.permissionPolicy(), options.questionPolicy(), false,
+                options.budget()), view);
         Thread hook = new Thread(() -> {
             services.out().flush();
             services.err().println();
@@ -63,7 +64,7 @@ final class Follow {
     private int finish(Sessions sessions, String sid, String before, Follower.Outcome outcome, boolean streamed) {
         ReadOptions opt = new ReadOptions(options.full || !services.json(), options.thinking);
         Report report = sessions.report(sid, 0, before, opt,
-                services.diagnosis(null).withStreamErrors(outcome.sessionErrors()),
+                services.diagnosis(null).withStreamErrors(outcome.sessionErrors()).withBudget(options.budget()),
                 services.json() ? Reports.view(services, opt) : ReportView.NONE);
         if (!services.json() && !streamed) {
             String answer = report.finalText();

@@ -17,20 +17,29 @@ import java.util.Set;
 /** The root command: the global options, the subcommands, and how errors become one line and an exit code. */
 public final class OcsCommand implements Runnable {
     /** The subcommands, in the order help lists them. Only the one a call names is built (see commandLine). */
-    static final List<String> COMMANDS = List.of("inspect", "send", "abort", "approve", "answer", "serve-check", "list", "watch",
-            "doctor", "completion", "help");
+    static final List<String> COMMANDS = List.of("inspect", "send", "wait", "abort", "approve", "answer", "list",
+            "watch", "export", "diff", "todo", "fork", "rename", "delete", "models", "serve-check", "doctor",
+            "completion", "help");
 
     /** A subcommand's model: each command declares its own options ({@link Args}). */
     private static CommandSpec command(String name, Services services) {
         switch (name) {
             case "inspect": return new InspectCommand(services).spec;
             case "send": return new SendCommand(services).spec;
+            case "wait": return new WaitCommand(services).spec;
             case "abort": return new AbortCommand(services).spec;
             case "approve": return new ApproveCommand(services).spec;
             case "answer": return new AnswerCommand(services).spec;
             case "serve-check": return new ServeCheckCommand(services).spec;
             case "list": return new ListCommand(services).spec;
             case "watch": return new WatchCommand(services).spec;
+            case "export": return new ExportCommand(services).spec;
+            case "diff": return new DiffCommand(services).spec;
+            case "todo": return new TodoCommand(services).spec;
+            case "fork": return new ForkCommand(services).spec;
+            case "rename": return new RenameCommand(services).spec;
+            case "delete": return new DeleteCommand(services).spec;
+            case "models": return new ModelsCommand(services).spec;
             case "doctor": return new DoctorCommand(services).spec;
             case "completion": return new CompletionCommand(services).spec;
             case "help": return new HelpCommand(services).spec;

@@ -2,6 +2,7 @@ package dev.ocs.cli;
 
 import dev.ocs.OcsException;
 import dev.ocs.run.Follower;
+import dev.ocs.session.Budget;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.time.Duration;
@@ -18,6 +19,8 @@ public final class WaitOptions {
     String timeout;
     int maxRetries;
     boolean full;
+    Double maxCost;
+    Long maxTokens;
 
     void addTo(Args a) {
         a.flag(v -> await = v, OptionSpec.builder("--wait")
@@ -40,6 +43,32 @@ public final class WaitOptions {
                 .description("Stop waiting once the server's retry attempt passes N (default ${DEFAULT-VALUE})."));
         a.flag(v -> full = v, OptionSpec.builder("--full")
                 .description("With --wait --json: texts and tool outputs whole."));
+        addBudget(a, v -> maxCost = v, v -> maxTokens = v);
+    }
+
+    /** --max-cost and --max-tokens: shared with {@code ocs wait}. */
+    static void addBudget(Args a, java.util.function.Consumer<Double> cost, java.util.function.Consumer<Long> tokens) {
+        a.option(Double.class, cost, OptionSpec.builder("--max-cost").paramLabel("USD")
+                .description("Abort the run once its steps have cost more than this (finding budget-exceeded, "
+                        + "exit 1)."));
+        a.option(Long.class, tokens, OptionSpec.builder("--max-tokens").paramLabel("N")
+                .description("Abort the run once its steps have used more than N tokens (input, output, reasoning "
+                        + "and cache together)."));
+    }
+
+    /** The budget the options give (checked), or null. */
+    static Budget budget(Double maxCost, Long maxTokens) {
+        if (maxCost != null && !(maxCost > 0 && maxCost < 1e9)) {
+            throw OcsException.usage("--max-cost must be an amount of USD above 0, e.g. 0.50");
+        }
+        if (maxTokens != null && maxTokens < 1) {
+            throw OcsException.usage("--max-tokens must be 1 or more");
+        }
+        return Budget.of(maxCost, maxTokens);
+    }
+
+    Budget budget() {
+        return budget(maxCost, maxTokens);
     }
 
     Follower.Policy permissionPolicy() {
@@ -65,6 +94,10 @@ public final class WaitOptions {
         if (maxRetries < 0) {
             throw OcsException.usage("--max-retries must be 0 or more");
         }
+        if (!waiting() && (maxCost != null || maxTokens != null)) {
+            throw OcsException.usage("--max-cost and --max-tokens watch a run: add --wait");
+        }
+        budget();
         if (stream && json) {
             throw OcsException.usage("--stream writes the answer as text; use --wait with --json for the report");
         }

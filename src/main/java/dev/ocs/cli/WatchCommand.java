@@ -91,7 +91,9 @@ public final class WatchCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                outcome = follower.follow(feed, new Follower.Start(List.of(sid), children, Map.of(sid, status),
+                Map<String, String> family = new java.util.HashMap<>();
+                children.forEach(c -> family.put(c, sid));
+                outcome = follower.follow(feed, new Follower.Start(List.of(sid), family, Map.of(sid, status),
                         waiting));
             } finally {
                 try {

@@ -126,6 +126,15 @@ public final class Json {
     private Json() {}
 
     /** Text of a field, or null when missing, null or not a scalar. */
+    /** Indented JSON, for a person to read; "…" for a value too deep to write (Jackson writes 1000 levels). */
+    public static String pretty(JsonNode n) {
+        try {
+            return mapper().writerWithDefaultPrettyPrinter().writeValueAsString(n);
+        } catch (IOException | RuntimeException e) {
+            return n.isObject() ? "{…}" : n.isArray() ? "[…]" : "…";
+        }
+    }
+
     public static String text(JsonNode node, String field) {
         if (node == null) {
             return null;

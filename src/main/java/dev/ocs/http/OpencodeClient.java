@@ -142,6 +142,14 @@ public final class OpencodeClient {
         return read("POST", path, query, body, null, JsonBytes::tree);
     }
 
+    public JsonNode patch(String path, Object body) {
+        return read("PATCH", path, null, body, null, JsonBytes::tree);
+    }
+
+    public JsonNode delete(String path) {
+        return read("DELETE", path, null, null, null, JsonBytes::tree);
+    }
+
     /** Like {@link #get} but with its own time limit (health polls of a server that is starting). */
     public JsonNode getWithin(String path, Duration timeout) {
         return read("GET", path, null, null, timeout, JsonBytes::tree);

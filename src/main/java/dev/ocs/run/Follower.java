@@ -5,6 +5,7 @@ import dev.ocs.api.Api;
 import dev.ocs.events.Event;
 import dev.ocs.events.EventFeed;
 import dev.ocs.http.Json;
+import dev.ocs.session.Budget;
 import dev.ocs.session.Permission;
 import dev.ocs.session.Question;
 import dev.ocs.session.Sessions;
@@ -13,7 +14,9 @@ import dev.ocs.session.Waiting;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,23 +54,45 @@ public final class Follower {
      * @param awaitWork    a run was just started: an idle event counts only after the run was seen working
      * @param onPermission STOP, SHOW (and go on), or answer ONCE, ALWAYS or REJECT
      * @param onQuestion   STOP, SHOW, REJECT, or answer with each question's FIRST option
+     * @param any          with several sessions: end when the first is over (else when all are)
+     * @param budget       abort a session's run once its steps pass this, or null
      */
     public record Options(Duration timeout, Duration silence, Integer maxRetries, boolean untilIdle, boolean awaitWork,
-                          Policy onPermission, Policy onQuestion) {}
+                          Policy onPermission, Policy onQuestion, boolean any, Budget budget) {
+        public Options(Duration timeout, Duration silence, Integer maxRetries, boolean untilIdle, boolean awaitWork,
+                       Policy onPermission, Policy onQuestion) {
+            this(timeout, silence, maxRetries, untilIdle, awaitWork, onPermission, onQuestion, false, null);
+        }
+    }
 
     /**
+     * @param end        how following ended: with several sessions, the first one's end ({@code any}), or the
+     *                   worst of all (RETRYING, then WAITING, DELETED, IDLE), or TIMEOUT
      * @param session    the session the end is about (the one waiting, retrying or deleted), or null
      * @param permission with WAITING: the request that stopped it, or null
      * @param question   with WAITING: the question that stopped it, or null
+     * @param ends       each session that is over, and how, in the order they ended
+     * @param overBudget the sessions whose runs were aborted for passing the budget
      */
     public record Outcome(End end, String session, Permission permission, Question question,
-                          List<String> sessionErrors) {}
+                          List<String> sessionErrors, Map<String, End> ends, Set<String> overBudget) {}
 
-    /** What the sessions are doing when following starts, read after the feed was opened. */
-    public record Start(List<String> sessions, List<String> children, Map<String, Status> status, Waiting waiting) {
+    /**
+     * What the sessions are doing when following starts, read after the feed was opened.
+     *
+     * @param children known child sessions, each with the followed session it belongs to
+     * @param spent    what each session's run in progress has spent so far (for the budget)
+     */
+    public record Start(List<String> sessions, Map<String, String> children, Map<String, Status> status,
+                        Waiting waiting, Map<String, Budget.Spend> spent) {
+        public Start(List<String> sessions, Map<String, String> children, Map<String, Status> status,
+                     Waiting waiting) {
+            this(sessions, children, status, waiting, Map.of());
+        }
+
         /** Runs just started (or resumed): their status is not asked, and their first idle is awaited. */
         public static Start started(String sid) {
-            return new Start(List.of(sid), List.of(), Map.of(), Waiting.NONE);
+            return new Start(List.of(sid), Map.of(), Map.of(), Waiting.NONE);
         }
     }
 
@@ -81,8 +106,16 @@ public final class Follower {
     private final Renderer view;
 
     private final List<String> roots = new ArrayList<>();
-    private final Set<String> family = new HashSet<>();
+    /** Every session followed or started by one followed, with the followed one it belongs to. */
+    private final Map<String, String> family = new HashMap<>();
     private final Map<String, End> over = new LinkedHashMap<>();
+    /** The first request each waiting session stopped on. */
+    private final Map<String, Permission> permissionOf = new HashMap<>();
+    private final Map<String, Question> questionOf = new HashMap<>();
+    /** Each followed session's run: the steps seen finish (by part id), on top of what it had spent at the start. */
+    private final Map<String, Map<String, Budget.Spend>> steps = new HashMap<>();
+    private final Map<String, Budget.Spend> spentBefore = new HashMap<>();
+    private final Set<String> overBudget = new LinkedHashSet<>();
     private final Set<String> working = new HashSet<>();
     /** Requests already shown and handled, so that polling and the events never handle one twice. */
     private final Set<String> handled = new HashSet<>();
@@ -97,8 +130,9 @@ public final class Follower {
 
     public Outcome follow(EventFeed feed, Start start) throws InterruptedException {
         roots.addAll(start.sessions());
-        family.addAll(roots);
-        family.addAll(start.children());
+        roots.forEach(r -> family.put(r, r));
+        start.children().forEach(family::putIfAbsent);
+        spentBefore.putAll(start.spent());
         long deadline = opt.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + opt.timeout().toNanos();
         try {
             view.begin(roots);
@@ -179,8 +213,9 @@ public final class Follower {
         if (o != null) {
             return o;
         }
-        for (String sid : roots) {
-            o = onStatus(sid, sessions.status(sid), true);
+        // One read for all of them: following fifty sessions costs what following one does.
+        for (Map.Entry<String, Status> st : sessions.statuses(roots).entrySet()) {
+            o = onStatus(st.getKey(), st.getValue(), true);
             if (o != null) {
                 return o;
             }
@@ -190,7 +225,7 @@ public final class Follower {
 
     private Outcome onWaiting(Waiting w) {
         for (Permission p : w.permissions()) {
-            if (p.sessionID() == null || family.contains(p.sessionID())) {
+            if (p.sessionID() == null || family.containsKey(p.sessionID())) {
                 Outcome o = onPermission(p);
                 if (o != null) {
                     return o;
@@ -198,7 +233,7 @@ public final class Follower {
             }
         }
         for (Question q : w.questions()) {
-            if (q.sessionID() == null || family.contains(q.sessionID())) {
+            if (q.sessionID() == null || family.containsKey(q.sessionID())) {
                 Outcome o = onQuestion(q);
                 if (o != null) {
                     return o;
@@ -214,15 +249,16 @@ public final class Follower {
             JsonNode info = Json.obj(e.properties(), "info");
             String id = Json.text(info, "id");
             String parent = Json.text(info, "parentID");
-            if (id != null && parent != null && family.contains(parent) && family.add(id)) {
+            if (id != null && parent != null && family.containsKey(parent) && !family.containsKey(id)) {
+                family.put(id, family.get(parent));
                 view.child(id, parent, Json.text(info, "title"));
             }
-            if (id != null && family.contains(id)) {
+            if (id != null && family.containsKey(id)) {
                 return true;
             }
         }
         String about = e.sessionID();
-        return about != null && family.contains(about);
+        return about != null && family.containsKey(about);
     }
 
     private Outcome handle(Event e) {
@@ -233,7 +269,8 @@ public final class Follower {
                 String id = Json.text(Json.obj(p, "info"), "id");
                 if (roots.contains(id)) {
                     view.deleted(id);
-                    return outcome(End.DELETED, id);
+                    over.put(id, End.DELETED);
+                    return done();
                 }
             }
             case "session.status" -> {
@@ -260,7 +297,13 @@ public final class Follower {
                 }
                 view.message(about, info);
             }
-            case "message.part.updated" -> view.part(about, Json.obj(p, "part"), roots.contains(about));
+            case "message.part.updated" -> {
+                JsonNode part = Json.obj(p, "part");
+                view.part(about, part, roots.contains(about));
+                if ("step-finish".equals(Json.text(part, "type")) && roots.contains(about)) {
+                    stepFinished(about, part);
+                }
+            }
             case "message.part.delta" -> {
                 if (roots.contains(about) && "text".equals(Json.text(p, "field"))) {
                     view.delta(about, Json.text(p, "partID"), Json.text(p, "messageID"), Json.text(p, "delta"));
@@ -274,14 +317,19 @@ public final class Follower {
                 String id = Json.text(p, "requestID") != null ? Json.text(p, "requestID") : Json.text(p, "permissionID");
                 String reply = Json.text(p, "reply") != null ? Json.text(p, "reply") : Json.text(p, "response");
                 view.permissionReplied(about, id, reply);
+                resumed(about);
             }
             case "question.asked", "question.v2.asked" -> {
                 return onQuestion(Question.from(p));
             }
-            case "question.replied", "question.v2.replied" ->
-                    view.questionReplied(about, Json.text(p, "requestID"), answers(p.get("answers")));
-            case "question.rejected", "question.v2.rejected" ->
-                    view.questionReplied(about, Json.text(p, "requestID"), null);
+            case "question.replied", "question.v2.replied" -> {
+                view.questionReplied(about, Json.text(p, "requestID"), answers(p.get("answers")));
+                resumed(about);
+            }
+            case "question.rejected", "question.v2.rejected" -> {
+                view.questionReplied(about, Json.text(p, "requestID"), null);
+                resumed(about);
+            }
             default -> { }
         }
         return null;
@@ -324,22 +372,89 @@ public final class Follower {
         }
         if (st.retry() && opt.maxRetries() != null && st.attempt() != null && st.attempt() > opt.maxRetries()) {
             over.put(sid, End.RETRYING);
-            return outcome(End.RETRYING, sid);
+            return done();
         }
         if (st.idle() && (asked || !opt.awaitWork() || working.contains(sid))) {
-            over.put(sid, End.IDLE);
-            if (opt.untilIdle() && over.keySet().containsAll(roots)) {
-                return allOver();
+            // Read from the server, idle with a request pending still waits (1.0 says idle while it waits); an idle
+            // event after a stop on a person means the run ended all the same (the request went with it).
+            if (opt.untilIdle() && !(asked && over.get(sid) == End.WAITING)) {
+                over.put(sid, End.IDLE);
+                return done();
             }
-        } else if (!st.idle()) {
+        } else if (!st.idle() && !st.retry() && over.get(sid) != End.WAITING) {
             over.remove(sid);
         }
         return null;
     }
 
-    private Outcome allOver() {
-        return outcome(over.containsValue(End.RETRYING) ? End.RETRYING : End.IDLE, roots.size() == 1 ? roots.get(0)
-                : null);
+    /**
+     * A step of a followed run finished: opencode has counted its tokens and cost. Once the run has passed the
+     * budget it is aborted, before its next step gets far (the step that passed it is already spent).
+     */
+    private void stepFinished(String sid, JsonNode part) {
+        if (opt.budget() == null) {
+            return;
+        }
+        JsonNode tokens = part.get("tokens");
+        JsonNode cache = Json.obj(tokens, "cache");
+        long n = Json.num(tokens, "input") + Json.num(tokens, "output") + Json.num(tokens, "reasoning")
+                + Json.num(cache, "read") + Json.num(cache, "write");
+        String id = Json.text(part, "id");
+        Map<String, Budget.Spend> seen = steps.computeIfAbsent(sid, k -> new LinkedHashMap<>());
+        seen.put(id != null ? id : "step-" + seen.size(), new Budget.Spend(n, Json.dbl(part, "cost")));
+        Budget.Spend total = spentBefore.getOrDefault(sid, Budget.Spend.NONE);
+        for (Budget.Spend s : seen.values()) {
+            total = total.plus(s.tokens(), s.cost());
+        }
+        if (opt.budget().passedBy(total) && overBudget.add(sid)) {
+            // A step that ends for tool calls has a next one; one that ends for good (stop, length) has none to stop.
+            String reason = Json.text(part, "reason");
+            boolean more = reason == null || reason.equals("tool-calls") || reason.equals("tool_calls");
+            view.note(sid + " passed its budget (" + opt.budget().limits() + ") with " + Budget.describe(total)
+                    + (more ? "; aborting its run" : " in its last step"));
+            if (more) {
+                api.abort(sid);
+            }
+        }
+    }
+
+    /**
+     * Whether following is over: all sessions are (or, with {@code any}, one is). With one session, that is the
+     * moment it ends.
+     */
+    private Outcome done() {
+        boolean all = over.keySet().containsAll(roots);
+        if (!all && !(opt.any() && !over.isEmpty())) {
+            return null;
+        }
+        String first = over.keySet().iterator().next();
+        End end;
+        String about;
+        if (opt.any() || roots.size() == 1) {
+            about = opt.any() ? first : roots.get(0);
+            end = over.get(about);
+        } else {
+            end = worst();
+            about = null;
+            for (Map.Entry<String, End> e : over.entrySet()) {
+                if (e.getValue() == end) {
+                    about = e.getKey();
+                    break;
+                }
+            }
+        }
+        return new Outcome(end, about, about == null ? null : permissionOf.get(about),
+                about == null ? null : questionOf.get(about), List.copyOf(sessionErrors), Map.copyOf(over),
+                Set.copyOf(overBudget));
+    }
+
+    private End worst() {
+        for (End e : List.of(End.RETRYING, End.WAITING, End.DELETED)) {
+            if (over.containsValue(e)) {
+                return e;
+            }
+        }
+        return End.IDLE;
     }
 
     private Outcome onPermission(Permission perm) {
@@ -355,7 +470,9 @@ public final class Follower {
             default -> "";
         };
         if (reply == null) {
-            return new Outcome(End.WAITING, perm.sessionID(), perm, null, List.copyOf(sessionErrors));
+            String root = rootOf(perm.sessionID());
+            permissionOf.putIfAbsent(root, perm);
+            return stopped(root);
         }
         if (!reply.isEmpty()) {
             new Permissions(api).reply(perm, perm.sessionID(), reply, null);
@@ -402,10 +519,35 @@ public final class Follower {
     }
 
     private Outcome waitingOn(Question q) {
-        return new Outcome(End.WAITING, q.sessionID(), null, q, List.copyOf(sessionErrors));
+        String root = rootOf(q.sessionID());
+        questionOf.putIfAbsent(root, q);
+        return stopped(root);
+    }
+
+    /** Someone answered what a session waited on: its run goes on, and is followed again. */
+    private void resumed(String sid) {
+        String root = rootOf(sid);
+        if (over.get(root) == End.WAITING) {
+            over.remove(root);
+            permissionOf.remove(root);
+            questionOf.remove(root);
+        }
+    }
+
+    /** A run waits on a person: that session is over until someone answers (and it works again). */
+    private Outcome stopped(String root) {
+        over.put(root, End.WAITING);
+        return done();
+    }
+
+    /** The followed session a session belongs to (itself, or the one whose child it is); the only one if unknown. */
+    private String rootOf(String sid) {
+        String root = sid == null ? null : family.get(sid);
+        return root != null ? root : roots.get(0);
     }
 
     private Outcome outcome(End end, String sid) {
-        return new Outcome(end, sid, null, null, List.copyOf(sessionErrors));
+        return new Outcome(end, sid, null, null, List.copyOf(sessionErrors), Map.copyOf(over),
+                Set.copyOf(overBudget));
     }
 }

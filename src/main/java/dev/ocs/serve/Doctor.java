@@ -60,8 +60,6 @@ public final class Doctor {
         }
     }
 
-    private record Provider(String id, String name, URI baseUrl, List<String> models) {}
-
     private final Api client;
     private final Map<String, String> env;
     private final List<String> testedVersions;
@@ -106,7 +104,7 @@ public final class Doctor {
         if (ready) {
             try {
                 JsonNode doc = client.configProviders();
-                providers = providers(doc);
+                providers = Provider.listFrom(doc);
                 defaults = Json.obj(doc, "default");
             } catch (OcsException e) {
                 providersFailed = e;
@@ -191,36 +189,6 @@ public final class Doctor {
         return true;
     }
 
-    private static List<Provider> providers(JsonNode doc) {
-        List<Provider> out = new ArrayList<>();
-        JsonNode list = doc == null ? null : doc.get("providers");
-        if (list == null || !list.isArray()) {
-            throw new OcsException(ExitCode.SERVER_ERROR, "the answer has no 'providers' list");
-        }
-        for (JsonNode p : list) {
-            String id = Json.text(p, "id");
-            if (id == null) {
-                continue;
-            }
-            URI base = null;
-            String raw = Json.text(Json.obj(p, "options"), "baseURL");
-            if (raw != null) {
-                try {
-                    base = URI.create(raw.trim());
-                } catch (IllegalArgumentException e) {
-                    // shown as "no base URL": ocs only needs its host
-                }
-            }
-            List<String> models = new ArrayList<>();
-            JsonNode ms = Json.obj(p, "models");
-            if (ms != null) {
-                ms.fieldNames().forEachRemaining(models::add);
-            }
-            out.add(new Provider(id, Json.text(p, "name"), base, models));
-        }
-        return out;
-    }
-
     private Check proxy(Connection conn, List<Provider> providers) {
         List<String> set = ProxyEnv.setProxyVars(env);
         if (set.isEmpty()) {
@@ -235,10 +203,9 @@ public final class Doctor {
         }
         if (providers != null) {
             for (Provider p : providers) {
-                String h = p.baseUrl() == null ? null : p.baseUrl().getHost();
+                String h = p.host();
                 if (h != null && isLocal(h) && !ProxyEnv.noProxyCovers(env, h)) {
-                    uncovered.add(h + (p.baseUrl().getPort() > 0 ? ":" + p.baseUrl().getPort() : "")
-                            + " (provider " + p.id() + ")");
+                    uncovered.add(p.endpoint() + " (provider " + p.id() + ")");
                     if (!hosts.contains(h)) {
                         hosts.add(h);
                     }
@@ -293,10 +260,9 @@ public final class Doctor {
         while (it.hasNext()) {
             Provider p = it.next();
             sb.append(p.id()).append(" (").append(p.models().size()).append(p.models().size() == 1 ? " model" : " models");
-            if (p.baseUrl() != null && p.baseUrl().getHost() != null) {
+            if (p.endpoint() != null) {
                 // Host and port only: a base URL can carry credentials in its user info or query.
-                sb.append(", ").append(p.baseUrl().getHost()).append(p.baseUrl().getPort() > 0 ? ":"
-                        + p.baseUrl().getPort() : "");
+                sb.append(", ").append(p.endpoint());
             }
             sb.append(')');
             if (it.hasNext()) {
@@ -329,10 +295,10 @@ public final class Doctor {
         }
         for (Provider p : providers) {
             if (p.id().equals(provider)) {
-                if (!p.models().isEmpty() && !p.models().contains(id)) {
+                if (!p.models().isEmpty() && !p.modelIds().contains(id)) {
                     return new Check("default-model", Level.WARN, model + ": provider " + provider + " has no model '"
                             + OpencodeClient.oneLine(id, 80) + "' (it has " + OpencodeClient.oneLine(
-                            String.join(", ", p.models()), 120) + ")",
+                            String.join(", ", p.modelIds()), 120) + ")",
                             "fix \"model\" in opencode.json, or add the model to the provider's \"models\"");
                 }
                 return new Check("default-model", Level.OK, model, null);

@@ -27,6 +27,7 @@ public final class Diagnosis {
     public static final String TOOL_ERROR = "tool-error";
     public static final String NO_REPLY = "no-reply";
     public static final String STUCK = "stuck";
+    public static final String BUDGET_EXCEEDED = "budget-exceeded";
 
     /** Soft reasoning rule: at least this many reasoning tokens, output at most a tenth of them, no text. */
     public static final long REASONING_MIN = 1000;
@@ -41,6 +42,7 @@ public final class Diagnosis {
     private final String ocs;
     private final String expectModel;
     private List<String> streamErrors = List.of();
+    private Budget budget;
 
     /**
      * @param ocs the command prefix for advice ("ocs", or "ocs --url …" when not the default)
@@ -54,6 +56,12 @@ public final class Diagnosis {
     /** Errors seen on the event stream (session.error): the only place an unknown model's error shows. */
     public Diagnosis withStreamErrors(List<String> errors) {
         this.streamErrors = List.copyOf(errors);
+        return this;
+    }
+
+    /** The budget of the session's newest run ({@code --max-cost}, {@code --max-tokens}), or null for none. */
+    public Diagnosis withBudget(Budget budget) {
+        this.budget = budget;
         return this;
     }
 
@@ -95,6 +103,9 @@ public final class Diagnosis {
         private Message pending;
         private String pendingAsked;
         private Message last;
+        /** What the newest run (the assistant messages after the newest prompt) spent, for the budget. */
+        private Budget.Spend spent = Budget.Spend.NONE;
+        private String lastAnswer;
 
         private Run(String sid, Status status, Waiting waiting) {
             this.sid = sid;
@@ -106,11 +117,14 @@ public final class Diagnosis {
         public void message(Message m) {
             last = m;
             if (m.isUser()) {
+                spent = Budget.Spend.NONE;
                 previousUserModel = m.model();
                 if (m.id != null) {
                     promptModels.put(m.id, previousUserModel);
                 }
             } else if (m.isAssistant()) {
+                spent = spent.plus(m.tokens.total(), m.cost);
+                lastAnswer = m.id;
                 judgePending(false);
                 pending = m;
                 pendingAsked = m.parentID != null && promptModels.containsKey(m.parentID)
@@ -139,6 +153,15 @@ public final class Diagnosis {
                 question(q);
             }
             noReply(out, last, status);
+            if (budget != null && budget.passedBy(spent)) {
+                out.add(new Finding(BUDGET_EXCEEDED, Severity.ERROR, lastAnswer,
+                        "the run passed its budget: it used " + Budget.describe(spent),
+                        "the run since the newest prompt used " + Budget.describe(spent) + "; the budget was "
+                                + budget.limits(),
+                        "ocs stops a run that passes its budget before its next step (one step can pass it on its "
+                                + "own): raise the budget, or go on with '" + ocs + " send -s " + sid + " \"…\"'",
+                        BUDGET_EXCEEDED));
+            }
             return out;
         }
 

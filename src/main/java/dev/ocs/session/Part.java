@@ -25,6 +25,9 @@ public final class Part {
     public String callID;
     public String status;
     public String input;
+    /** The tool's input as indented JSON, when the read asked for it ({@link ReadOptions#toolInputs}). */
+    public String inputJson;
+    public boolean inputTrimmed;
     public String output;
     public int outputChars;
     public boolean outputTrimmed;
@@ -84,6 +87,12 @@ public final class Part {
                 p.status = Json.text(state, "status");
                 p.input = ToolInput.summary(p.tool, state == null ? null : state.get("input"),
                         opt.full() ? 4000 : 120);
+                JsonNode in = state == null ? null : state.get("input");
+                if (opt.toolInputs() && in != null && !in.isNull()) {
+                    String json = Json.pretty(in);
+                    p.inputTrimmed = json.length() > opt.textLimit();
+                    p.inputJson = start(json, opt.textLimit());
+                }
                 String out = Json.text(state, "output");
                 if (out != null) {
                     p.outputChars = length(state.get("output"), out);

@@ -23,13 +23,44 @@ public final class Sessions {
     }
 
     public SessionInfo info(String sid) {
+        return SessionInfo.from(infoNode(sid));
+    }
+
+    /** The session's info object as the server sent it. */
+    public JsonNode infoNode(String sid) {
         try {
             JsonNode n = api.session(sid);
             if (n == null || !n.isObject()) {
                 throw new OcsException(ExitCode.SERVER_ERROR, "unexpected answer to GET /session/" + sid
                         + ": not an object");
             }
-            return SessionInfo.from(n);
+            return n;
+        } catch (ApiException e) {
+            throw notFound(sid, e);
+        }
+    }
+
+    /** What to do with a body's bytes. */
+    public interface BodySink {
+        void accept(java.io.InputStream body) throws java.io.IOException;
+    }
+
+    /** The session's messages as the server sends them, handed over as a stream of bytes. */
+    public void rawMessages(String sid, BodySink sink) {
+        try {
+            api.messages(sid, null, body -> {
+                sink.accept(body);
+                return null;
+            });
+        } catch (ApiException e) {
+            throw notFound(sid, e);
+        }
+    }
+
+    /** Sets the session's title; answers its info. */
+    public JsonNode rename(String sid, String title) {
+        try {
+            return api.renameSession(sid, title);
         } catch (ApiException e) {
             throw notFound(sid, e);
         }
@@ -66,6 +97,16 @@ public final class Sessions {
         // A server without /session/status (1.0.0, 1.0.185): busy while the newest message is an unfinished reply.
         List<Message> last = messages(sid, 1, ReadOptions.DEFAULT);
         return Status.fromNewest(last.isEmpty() ? null : last.get(last.size() - 1));
+    }
+
+    /** The status of each session: one read of the server's status list (or, without one, each newest message). */
+    public java.util.Map<String, Status> statuses(java.util.Collection<String> sids) {
+        java.util.Map<String, Status> out = new java.util.LinkedHashMap<>();
+        JsonNode all = api.sessionStatus();
+        for (String sid : sids) {
+            out.put(sid, all != null ? Status.of(all, sid) : status(sid));
+        }
+        return out;
     }
 
     public List<Permission> permissions(String sid) {

@@ -175,6 +175,7 @@ public final class OpencodeServer implements AutoCloseable {
                 Files.createDirectories(root.resolve(d));
             }
             Files.writeString(project.resolve("opencode.json"), config(model.baseUrl(), freePort()));
+            gitInit(project, home);
             ProcessBuilder pb = new ProcessBuilder(binary.toString(), "serve", "--hostname", "127.0.0.1", "--port",
                     Integer.toString(port));
             pb.directory(project.toFile());
@@ -206,6 +207,32 @@ public final class OpencodeServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The project is a git repository with one commit, as a real one is: opencode keeps its snapshots (the
+     * sessions' diffs) only for projects in git.
+     */
+    static void gitInit(Path project, Path home) throws IOException {
+        for (List<String> args : List.of(List.of("init", "-q"), List.of("add", "opencode.json"),
+                List.of("-c", "user.name=ocs bench", "-c", "user.email=bench@ocs.invalid", "commit", "-q", "-m",
+                        "bench project"))) {
+            List<String> cmd = new java.util.ArrayList<>(List.of("git"));
+            cmd.addAll(args);
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true);
+            pb.environment().put("HOME", home.toString());
+            pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+            Process git = pb.start();
+            String said = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                if (git.waitFor() != 0) {
+                    throw new IOException("git " + String.join(" ", args) + " failed in " + project + ": " + said.strip());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while running git", e);
+            }
+        }
+    }
+
     /** The project's opencode.json: the stand-in provider, a dead one, bash behind a permission. */
     static String config(String standInBaseUrl, int deadPort) {
         ObjectNode c = Json.mapper().createObjectNode();
@@ -218,7 +245,9 @@ public final class OpencodeServer implements AutoCloseable {
         ObjectNode mock = providers.putObject("mock");
         mock.put("npm", "@ai-sdk/openai-compatible").put("name", "Stand-in model");
         mock.putObject("options").put("baseURL", standInBaseUrl).put("apiKey", "stand-in");
-        mock.putObject("models").putObject("mock-model").put("name", "Mock model");
+        // A price, so that costs (export's header, --max-cost) are not all zero: USD per million tokens.
+        mock.putObject("models").putObject("mock-model").put("name", "Mock model").putObject("cost")
+                .put("input", 3).put("output", 15);
         ObjectNode dead = providers.putObject("dead");
         dead.put("npm", "@ai-sdk/openai-compatible").put("name", "Unreachable provider");
         dead.putObject("options").put("baseURL", "http://127.0.0.1:" + deadPort + "/v1").put("apiKey", "none");

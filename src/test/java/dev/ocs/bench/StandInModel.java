@@ -33,6 +33,11 @@ import java.util.concurrent.Executors;
  *   <li>{@code QUESTION} a {@code question} call: one question ({@value #QUESTION_HEADER}) with the options
  *       {@code Postgres} and {@code SQLite}; {@code QUESTIONS} two, the second ({@code Runtime}: {@code Docker},
  *       {@code Local}, {@code Cloud}) taking several; after the answer, a reply quoting the tool's output</li>
+ *   <li>{@code WRITE file [text]} a {@code write} call that writes the text (default {@value #WRITTEN}) and a newline
+ *       to the file named (relative to the project); after it, a reply quoting the tool's output</li>
+ *   <li>{@code TODO} a {@code todowrite} call with three items ({@link #todos()}); after it, a reply</li>
+ *   <li>{@code STEPS n} n steps of {@code write} calls ({@code step-1.txt} …, 200 output tokens each), then a
+ *       reply: a run of n + 1 model calls, for budgets</li>
  *   <li>{@code FAIL} HTTP 500 from "upstream"</li>
  *   <li>{@code HANG} one text delta, then nothing until the caller goes away</li>
  *   <li>{@code SLOW} a normal reply written over about three seconds</li>
@@ -46,6 +51,9 @@ public final class StandInModel implements AutoCloseable {
     public static final String REPLY_PREFIX = "Hello from the stand-in model. You said: ";
     public static final String MARKER = "marker.txt";
     public static final String QUESTION_HEADER = "Database";
+    public static final String WRITTEN = "written by the stand-in model";
+    /** Output tokens each STEPS step reports. */
+    public static final int STEP_TOKENS = 200;
 
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -107,6 +115,12 @@ public final class StandInModel implements AutoCloseable {
             String prompt = lastUserText(messages);
             String word = firstWord(prompt);
             int input = Math.max(1, raw.length / 4);
+            if ("tool".equals(last.path("role").asText()) && word.equals("STEPS") && toolResults(messages) < steps(prompt)) {
+                int k = toolResults(messages) + 1;
+                stream(ex, toolCall("write", Json.mapper().createObjectNode().put("filePath", "step-" + k + ".txt")
+                        .put("content", "step " + k + "\n"), "call_standin_" + k), "tool_calls", input, STEP_TOKENS, 0);
+                return;
+            }
             if ("tool".equals(last.path("role").asText())) {
                 String output = text(last.path("content")).strip();
                 stream(ex, chunks("Tool finished: " + output), "stop", input, 12, 0);
@@ -120,6 +134,11 @@ public final class StandInModel implements AutoCloseable {
                         "tool_calls", input, 25, 0);
                 case "QUESTION", "QUESTIONS" -> stream(ex, toolCall("question", questions(word.equals("QUESTIONS"))),
                         "tool_calls", input, 30, 0);
+                case "WRITE" -> stream(ex, toolCall("write", writeArgs(prompt)), "tool_calls", input, 25, 0);
+                case "TODO" -> stream(ex, toolCall("todowrite", Json.mapper().createObjectNode().set("todos", todos())),
+                        "tool_calls", input, 40, 0);
+                case "STEPS" -> stream(ex, toolCall("write", Json.mapper().createObjectNode().put("filePath", "step-1.txt")
+                        .put("content", "step 1\n"), "call_standin_1"), "tool_calls", input, STEP_TOKENS, 0);
                 case "FAIL" -> send(ex, 500, "{\"error\":{\"message\":\"stand-in upstream failure\",\"type\":\"server_error\",\"code\":\"internal\"}}");
                 case "HANG" -> hang(ex);
                 case "SLOW" -> slow(ex, prompt, input);
@@ -242,12 +261,52 @@ public final class StandInModel implements AutoCloseable {
         return Json.mapper().createObjectNode().put("label", label).put("description", description);
     }
 
-    /** A call of one tool, its arguments sent in two pieces as a real model streams them. */
+    /** The write tool's arguments for {@code WRITE file [text]}. */
+    static ObjectNode writeArgs(String prompt) {
+        String[] words = prompt.strip().split("\\s+", 3);
+        String file = words.length > 1 && words[1].matches("[A-Za-z0-9._/-]+") ? words[1] : "notes.txt";
+        String text = words.length > 2 ? words[2] : WRITTEN;
+        return Json.mapper().createObjectNode().put("filePath", file).put("content", text + "\n");
+    }
+
+    /** The todo list a TODO prompt writes: one item of each status the tests look for. */
+    public static com.fasterxml.jackson.databind.node.ArrayNode todos() {
+        var list = Json.mapper().createArrayNode();
+        list.addObject().put("content", "Write the parser").put("status", "completed").put("priority", "high");
+        list.addObject().put("content", "Test the parser on real sessions").put("status", "in_progress")
+                .put("priority", "medium");
+        list.addObject().put("content", "Document the parser").put("status", "pending").put("priority", "low");
+        return list;
+    }
+
+    /** How many tool results the conversation holds (STEPS counts its steps by them). */
+    private static int toolResults(JsonNode messages) {
+        int n = 0;
+        for (JsonNode m : messages) {
+            if ("tool".equals(m.path("role").asText())) n++;
+        }
+        return n;
+    }
+
+    private static int steps(String prompt) {
+        String[] words = prompt.strip().split("\\s+");
+        try {
+            return words.length > 1 ? Math.max(1, Math.min(50, Integer.parseInt(words[1]))) : 3;
+        } catch (NumberFormatException e) {
+            return 3;
+        }
+    }
+
     private static List<ObjectNode> toolCall(String tool, ObjectNode arguments) {
+        return toolCall(tool, arguments, "call_standin_1");
+    }
+
+    /** A call of one tool, its arguments sent in two pieces as a real model streams them. */
+    private static List<ObjectNode> toolCall(String tool, ObjectNode arguments, String id) {
         List<ObjectNode> out = new ArrayList<>();
         ObjectNode first = delta();
         ObjectNode call = deltaOf(first).putArray("tool_calls").addObject();
-        call.put("index", 0).put("id", "call_standin_1").put("type", "function");
+        call.put("index", 0).put("id", id).put("type", "function");
         call.putObject("function").put("name", tool).put("arguments", "");
         out.add(first);
         String args = arguments.toString();

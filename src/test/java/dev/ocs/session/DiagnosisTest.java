@@ -31,7 +31,7 @@ class DiagnosisTest {
 
     static Report report(String fixture, Status status, List<Permission> permissions, String expect) throws IOException {
         List<Message> ms = messages(fixture);
-        SessionInfo info = new SessionInfo(ms.get(0).sessionID, "t", "/d", null, null, null, null, null, null);
+        SessionInfo info = new SessionInfo(ms.get(0).sessionID, "t", "/d", null, null, null, null, null, null, null);
         return report(info, status, ms, permissions, new Diagnosis("ocs", expect), ReportView.NONE);
     }
 
@@ -245,7 +245,7 @@ class DiagnosisTest {
     }
 
     static Set<String> codesOf(List<Message> ms, Status status) {
-        SessionInfo info = new SessionInfo("ses_x", null, null, null, null, null, null, null, null);
+        SessionInfo info = new SessionInfo("ses_x", null, null, null, null, null, null, null, null, null);
         Set<String> s = new TreeSet<>();
         report(info, status, ms, List.of(), new Diagnosis("ocs", null), ReportView.NONE).findings()
                 .forEach(f -> s.add(f.code()));

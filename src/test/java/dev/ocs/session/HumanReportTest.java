@@ -34,7 +34,7 @@ class HumanReportTest {
             ms = MessageReader.read(in, ReadOptions.DEFAULT);
         }
         SessionInfo info = new SessionInfo("ses_1", "title" + EVIL, "/dir" + EVIL, null, "1" + EVIL, null, null, null,
-                null);
+                null, null);
         Permission perm = new Permission("per_1", "ses_1", "bash" + EVIL, List.of("rm" + EVIL), List.of(), "msg_2",
                 "c" + EVIL);
         Status status = new Status("retry", 2, "down" + EVIL, null);

@@ -124,6 +124,6 @@ class QuestionTest {
     }
 
     static SessionInfo info(List<Message> ms) {
-        return new SessionInfo(ms.get(0).sessionID, "t", "/d", null, null, null, null, null, null);
+        return new SessionInfo(ms.get(0).sessionID, "t", "/d", null, null, null, null, null, null, null);
     }
 }

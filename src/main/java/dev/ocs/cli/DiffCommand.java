@@ -1,0 +1,179 @@
+package dev.ocs.cli;
+
+import dev.ocs.ExitCode;
+import dev.ocs.Ids;
+import dev.ocs.session.FileDiff;
+import dev.ocs.session.ReadOptions;
+import dev.ocs.session.Sessions;
+import dev.ocs.session.Style;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+public final class DiffCommand implements Callable<Integer> {
+    private String sessionId;
+    private boolean stat;
+
+    private final Services services;
+    final CommandSpec spec;
+
+    DiffCommand(Services services) {
+        this.services = services;
+        Args a = new Args(this, "diff", false, "The files a session changed, as a patch that 'git apply' and "
+                + "'patch -p1' take: each prompt's changes in turn, oldest first.",
+                "Exit 0 (no changes too), 5 no such session.");
+        a.positional(String.class, v -> sessionId = v, PositionalParamSpec.builder().index("0")
+                .paramLabel("SESSION_ID").description("The session (ses_…)."));
+        a.flag(v -> stat = v, OptionSpec.builder("--stat")
+                .description("A table of the files changed, with lines added and removed, instead of the patch."));
+        spec = a.spec();
+    }
+
+    /** One prompt's changes. */
+    private record Turn(String messageID, List<FileDiff> files) {}
+
+    /** A file's changes over the whole session. */
+    private static final class Total {
+        String first;
+        String last;
+        long additions;
+        long deletions;
+
+        String status() {
+            if (first.equals("added")) {
+                return last.equals("deleted") ? "added and deleted" : "added";
+            }
+            return last.equals("deleted") ? "deleted" : first.equals("deleted") ? "modified" : last;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        String sid = Ids.session(sessionId);
+        Sessions sessions = new Sessions(services.api());
+        sessions.info(sid);
+        // opencode keeps each prompt's changes with its user message (the session-wide route answers [] on 1.18)
+        List<String> prompts = new ArrayList<>();
+        sessions.messages(sid, 0, ReadOptions.DEFAULT, m -> {
+            if (m.isUser() && m.id != null) {
+                prompts.add(m.id);
+            }
+        });
+        Style style = new Style(services.colorOut());
+        PrintWriter out = services.out();
+        Map<String, Total> totals = new LinkedHashMap<>();
+        List<Turn> turns = new ArrayList<>();
+        List<String> noPatch = new ArrayList<>();
+        for (String prompt : prompts) {
+            List<FileDiff> files = FileDiff.listFrom(services.api().diff(sid, prompt));
+            for (FileDiff f : files) {
+                Total t = totals.computeIfAbsent(f.file(), k -> new Total());
+                t.first = t.first == null ? f.status() : t.first;
+                t.last = f.status();
+                t.additions += f.additions();
+                t.deletions += f.deletions();
+                if (f.patch() == null) {
+                    noPatch.add(f.file());
+                } else if (!stat && !services.json()) {
+                    // each turn's patch goes out as it is read: a long session is not held whole
+                    printPatch(out, style, f.patch());
+                }
+            }
+            if (services.json() && !files.isEmpty()) {
+                turns.add(new Turn(prompt, files));
+            }
+        }
+        if (services.json()) {
+            Output.json(out, json(sid, turns, totals));
+        } else if (stat) {
+            printStat(out, style, totals);
+        }
+        for (String f : noPatch) {
+            services.err().println("ocs: " + f + ": the server sent no patch for it (a binary or very large file)");
+        }
+        if (totals.isEmpty() && !services.json()) {
+            services.err().println("ocs: " + sid + " changed no files"
+                    + (prompts.isEmpty() ? " (it has no prompts)" : ""));
+        }
+        return ExitCode.OK;
+    }
+
+    private static void printPatch(PrintWriter out, Style style, String patch) {
+        String text = patch.endsWith("\n") ? patch.substring(0, patch.length() - 1) : patch;
+        for (String line : text.split("\n", -1)) {
+            String l = style.clean(line);
+            if (!style.on()) {
+                out.println(l);
+            } else if (l.startsWith("diff --git") || l.startsWith("--- ") || l.startsWith("+++ ")
+                    || l.startsWith("new file mode") || l.startsWith("deleted file mode")) {
+                out.println(style.bold(l));
+            } else if (l.startsWith("@@")) {
+                out.println(style.cyan(l));
+            } else if (l.startsWith("+")) {
+                out.println(style.green(l));
+            } else if (l.startsWith("-")) {
+                out.println(style.red(l));
+            } else {
+                out.println(l);
+            }
+        }
+    }
+
+    private static void printStat(PrintWriter out, Style style, Map<String, Total> totals) {
+        Table table = new Table(style);
+        long add = 0;
+        long del = 0;
+        for (Map.Entry<String, Total> e : totals.entrySet()) {
+            Total t = e.getValue();
+            add += t.additions;
+            del += t.deletions;
+            table.row(1, style::green, e.getKey(), "+" + t.additions, "-" + t.deletions, t.status());
+        }
+        table.print(out);
+        if (!totals.isEmpty()) {
+            out.println(totals.size() + " file" + (totals.size() == 1 ? "" : "s") + " changed, " + add + " line"
+                    + (add == 1 ? "" : "s") + " added, " + del + " removed");
+        }
+    }
+
+    private static Map<String, Object> json(String sid, List<Turn> turns, Map<String, Total> totals) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("sessionID", sid);
+        List<Object> files = new ArrayList<>();
+        totals.forEach((file, t) -> {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("file", file);
+            f.put("status", t.status());
+            f.put("additions", t.additions);
+            f.put("deletions", t.deletions);
+            files.add(f);
+        });
+        doc.put("files", files);
+        List<Object> list = new ArrayList<>();
+        for (Turn turn : turns) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("messageID", turn.messageID());
+            List<Object> changes = new ArrayList<>();
+            for (FileDiff d : turn.files()) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("file", d.file());
+                f.put("status", d.status());
+                f.put("additions", d.additions());
+                f.put("deletions", d.deletions());
+                f.put("patch", d.patch());
+                changes.add(f);
+            }
+            t.put("files", changes);
+            list.add(t);
+        }
+        doc.put("turns", list);
+        return doc;
+    }
+}

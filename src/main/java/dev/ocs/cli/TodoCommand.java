@@ -43,9 +43,7 @@ public final class TodoCommand implements Callable<Integer> {
             item.put("content", Json.text(t, "content"));
             item.put("status", Json.text(t, "status"));
             item.put("priority", Json.text(t, "priority"));
-            if (Json.text(t, "id") != null) {
-                item.put("id", Json.text(t, "id")); // older servers number the items
-            }
+            item.put("id", Json.text(t, "id")); // older servers number the items; null from newer ones
             todos.add(item);
         }
         if (services.json()) {

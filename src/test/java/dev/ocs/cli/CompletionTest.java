@@ -40,12 +40,18 @@ class CompletionTest {
         String complete = "source <(" + OCS + " completion bash) 2>/dev/null; "
                 + "COMP_WORDS=(ocs wa); COMP_CWORD=1; COMP_LINE='ocs wa'; COMP_POINT=6; _complete_ocs 2>/dev/null; "
                 + "echo \"1:${COMPREPLY[*]}\"; "
+                + "COMP_WORDS=(ocs de); COMP_CWORD=1; COMP_LINE='ocs de'; COMP_POINT=6; _complete_ocs 2>/dev/null; "
+                + "echo \"4:${COMPREPLY[*]}\"; "
+                + "COMP_WORDS=(ocs export --fo); COMP_CWORD=2; COMP_LINE='ocs export --fo'; COMP_POINT=15; _complete_ocs 2>/dev/null; "
+                + "echo \"5:${COMPREPLY[*]}\"; "
                 + "COMP_WORDS=(ocs list --bu); COMP_CWORD=2; COMP_LINE='ocs list --bu'; COMP_POINT=13; _complete_ocs 2>/dev/null; "
                 + "echo \"2:${COMPREPLY[*]}\"; "
                 + "COMP_WORDS=(ocs doctor --pr); COMP_CWORD=2; COMP_LINE='ocs doctor --pr'; COMP_POINT=15; _complete_ocs 2>/dev/null; "
                 + "echo \"3:${COMPREPLY[*]}\"";
         Run r = bash(complete);
-        assertTrue(r.out().contains("1:watch"), r.toString());
+        assertTrue(r.out().contains("1:wait watch\n"), r.toString());
+        assertTrue(r.out().contains("4:delete\n"), r.toString());
+        assertTrue(r.out().contains("5:--format\n"), r.toString());
         assertTrue(r.out().contains("2:--busy"), r.toString());
         assertTrue(r.out().contains("3:--probe"), r.toString());
     }

@@ -67,7 +67,10 @@ public final class DiffCommand implements Callable<Integer> {
             }
         });
         Style style = new Style(services.colorOut());
-        PrintWriter out = services.out();
+        // Held until whole, as the reports are: a read that fails halfway prints no half patch.
+        services.out().flush();
+        HeldOutput held = new HeldOutput(services.stdout());
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(held, java.nio.charset.StandardCharsets.UTF_8));
         Map<String, Total> totals = new LinkedHashMap<>();
         List<Turn> turns = new ArrayList<>();
         List<String> noPatch = new ArrayList<>();
@@ -82,7 +85,7 @@ public final class DiffCommand implements Callable<Integer> {
                 if (f.patch() == null) {
                     noPatch.add(f.file());
                 } else if (!stat && !services.json()) {
-                    // each turn's patch goes out as it is read: a long session is not held whole
+                    // each turn's patch is written as it is read (held on disk past 1 MB, not in memory)
                     printPatch(out, style, f.patch());
                 }
             }
@@ -95,6 +98,8 @@ public final class DiffCommand implements Callable<Integer> {
         } else if (stat) {
             printStat(out, style, totals);
         }
+        out.flush();
+        held.release();
         for (String f : noPatch) {
             services.err().println("ocs: " + f + ": the server sent no patch for it (a binary or very large file)");
         }

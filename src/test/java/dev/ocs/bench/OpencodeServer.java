@@ -175,7 +175,9 @@ public final class OpencodeServer implements AutoCloseable {
                 Files.createDirectories(root.resolve(d));
             }
             Files.writeString(project.resolve("opencode.json"), config(model.baseUrl(), freePort()));
-            gitInit(project, home);
+            if (snapshotsWork(binary)) {
+                gitInit(project, home);
+            }
             ProcessBuilder pb = new ProcessBuilder(binary.toString(), "serve", "--hostname", "127.0.0.1", "--port",
                     Integer.toString(port));
             pb.directory(project.toFile());
@@ -205,6 +207,22 @@ public final class OpencodeServer implements AutoCloseable {
             deleteTree(root);
             throw new IllegalStateException("could not start a real opencode server: " + e.getMessage() + tail, e);
         }
+    }
+
+    /**
+     * Whether the project may be a git repository for this binary: a 1.0.x server in a git project (here, with a
+     * fresh HOME) answers every prompt with a NotFoundError before calling the model, so its project stays a plain
+     * folder (and it records no changes). The version is read from the install folder ({@code opencode-VERSION}).
+     */
+    static boolean snapshotsWork(Path binary) {
+        for (Path p = binary; p != null; p = p.getParent()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("opencode-([0-9]+\\.[0-9]+)\\.[0-9]+")
+                    .matcher(p.getFileName() == null ? "" : p.getFileName().toString());
+            if (m.matches()) {
+                return !m.group(1).equals("1.0");
+            }
+        }
+        return true;
     }
 
     /**

@@ -269,13 +269,18 @@ public final class StandInModel implements AutoCloseable {
         return Json.mapper().createObjectNode().put("filePath", file).put("content", text + "\n");
     }
 
-    /** The todo list a TODO prompt writes: one item of each status the tests look for. */
+    /**
+     * The todo list a TODO prompt writes: one item of each status the tests look for. Each has an id, which the
+     * todowrite tool of 1.0 to 1.1 requires (later lines number the items themselves and drop it).
+     */
     public static com.fasterxml.jackson.databind.node.ArrayNode todos() {
         var list = Json.mapper().createArrayNode();
-        list.addObject().put("content", "Write the parser").put("status", "completed").put("priority", "high");
+        list.addObject().put("content", "Write the parser").put("status", "completed").put("priority", "high")
+                .put("id", "1");
         list.addObject().put("content", "Test the parser on real sessions").put("status", "in_progress")
-                .put("priority", "medium");
-        list.addObject().put("content", "Document the parser").put("status", "pending").put("priority", "low");
+                .put("priority", "medium").put("id", "2");
+        list.addObject().put("content", "Document the parser").put("status", "pending").put("priority", "low")
+                .put("id", "3");
         return list;
     }
 

@@ -50,12 +50,18 @@ class CompatMatrixTest {
      * inside that server; every later line takes the same stream), which ocs rightly reports as a finding (exit 1); and
      * it shows no retry status (no {@code /session/status}, no retry events), so a wait on an unreachable model
      * runs to its timeout (exit 7). The 1.0 line has no question tool and no {@code GET /question} (1.0.185 answers
-     * it from its web UI proxy, 500); from 1.1 on every line lists questions.
+     * it from its web UI proxy, 500); from 1.1 on every line lists questions. Changes are recorded from 1.14 on:
+     * the 1.0 line's project is no git repository (see {@link OpencodeServer#snapshotsWork}), and the snapshots of
+     * 1.1 to 1.3 keep the same hash before and after the model wrote a file, so their diff routes answer [] and
+     * ocs diff rightly says the session changed no files. 1.0.0 lists its providers without their options, so
+     * {@code models} has no endpoint to show for them.
      */
-    private record Server(String replyError, boolean showsRetries, boolean questions) {
+    private record Server(String replyError, boolean showsRetries, boolean questions, boolean diffs,
+                          boolean endpoints) {
         static Server of(String version) {
-            return version.equals("1.0.0") ? new Server("UnknownError", false, false)
-                    : new Server(null, true, !version.startsWith("1.0."));
+            boolean diffs = !version.matches("1\\.[0-3]\\..*");
+            return version.equals("1.0.0") ? new Server("UnknownError", false, false, false, false)
+                    : new Server(null, true, !version.startsWith("1.0."), diffs, true);
         }
 
         /** The exit of a call that ends with the model's reply: 0, or 1 for the server's own known error. */
@@ -133,6 +139,8 @@ class CompatMatrixTest {
                 checks.add(() -> assertTrue(answer.err().contains("has no questions to answer"), "answer: " + answer));
             }
 
+            life(calls, quirks, checks);
+
             Cli.Result hang = calls.run("send", "HANG forever");
             String hsid = hang.out().strip();
             RealServer.sleep(2000);
@@ -153,6 +161,50 @@ class CompatMatrixTest {
 
             assertAll("opencode " + version, checks);
         }
+    }
+
+    /** The rest of a session's life: diff, todo, export, fork, rename, wait, delete, models. */
+    private static void life(Calls calls, Server quirks, List<Executable> checks) {
+        Cli.Result wrote = calls.run("send", "--wait", "--timeout", "60s", "WRITE matrix-life.txt one");
+        String wsid = sessionOf(wrote);
+        quirks.checkReply(checks, "send --wait WRITE", wrote);
+        Cli.Result diff = calls.run("diff", wsid);
+        checks.add(() -> assertEquals(ExitCode.OK, diff.exitCode(), "diff: " + diff));
+        if (quirks.diffs()) {
+            checks.add(() -> assertTrue(diff.out().contains("+++ b/matrix-life.txt\n@@ -0,0 +1,1 @@\n+one\n"),
+                    "diff: " + diff));
+        } else {
+            checks.add(() -> assertTrue(diff.out().isEmpty() && diff.err().contains("changed no files"), "diff: " + diff));
+        }
+
+        Cli.Result todo = calls.run("send", "--wait", "--timeout", "60s", "TODO matrix");
+        Cli.Result todos = calls.run("todo", sessionOf(todo));
+        checks.add(() -> assertEquals(ExitCode.OK, todos.exitCode(), "todo: " + todos));
+        checks.add(() -> assertTrue(todos.out().contains("in_progress  medium  Test the parser on real sessions"),
+                "todo: " + todos));
+
+        Cli.Result export = calls.run("export", wsid);
+        checks.add(() -> assertEquals(ExitCode.OK, export.exitCode(), "export: " + export));
+        checks.add(() -> assertTrue(export.out().contains("WRITE matrix-life.txt one") && export.out().contains("**Tool `write`**"),
+                "export: " + export));
+
+        Cli.Result fork = calls.run("fork", wsid);
+        checks.add(() -> assertEquals(ExitCode.OK, fork.exitCode(), "fork: " + fork));
+        String copy = fork.out().strip();
+        Cli.Result rename = calls.run("rename", copy, "matrix copy");
+        checks.add(() -> assertEquals(ExitCode.OK, rename.exitCode(), "rename: " + rename));
+        Cli.Result wait = calls.run("wait", "--timeout", "30s", wsid, copy);
+        checks.add(() -> assertEquals(quirks.replyExit(), wait.exitCode(), "wait: " + wait));
+        Cli.Result delete = calls.run("delete", "--yes", copy);
+        checks.add(() -> assertEquals(ExitCode.OK, delete.exitCode(), "delete: " + delete));
+        Cli.Result gone = calls.run("inspect", copy);
+        checks.add(() -> assertEquals(ExitCode.NOT_FOUND, gone.exitCode(), "deleted: " + gone));
+
+        Cli.Result models = calls.run("models");
+        checks.add(() -> assertEquals(ExitCode.OK, models.exitCode(), "models: " + models));
+        String endpoint = quirks.endpoints() ? "127\\.0\\.0\\.1:[0-9]+" : "-";
+        checks.add(() -> assertTrue(models.out().lines().anyMatch(l -> l.matches("mock/mock-model +Mock model +" + endpoint
+                + " +default")), "models: " + models));
     }
 
     static String sessionOf(Cli.Result r) {

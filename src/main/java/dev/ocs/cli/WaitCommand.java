@@ -10,13 +10,11 @@ import dev.ocs.run.Renderer;
 import dev.ocs.run.StatusLine;
 import dev.ocs.session.Budget;
 import dev.ocs.session.Finding;
-import dev.ocs.session.Message;
 import dev.ocs.session.Permission;
 import dev.ocs.session.Question;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Report;
 import dev.ocs.session.ReportView;
-import dev.ocs.session.SessionInfo;
 import dev.ocs.session.SessionList;
 import dev.ocs.session.Sessions;
 import dev.ocs.session.Status;
@@ -81,14 +79,20 @@ public final class WaitCommand implements Callable<Integer> {
         Api api = services.api();
         Sessions sessions = new Sessions(api);
         List<String> missing = new ArrayList<>();
-        for (String sid : roots) {
+        List<Boolean> found = fourAtATime(roots, sid -> {
             try {
                 sessions.info(sid);
+                return true;
             } catch (OcsException e) {
                 if (e.exitCode() != ExitCode.NOT_FOUND) {
                     throw e;
                 }
-                missing.add(sid);
+                return false;
+            }
+        });
+        for (int i = 0; i < roots.size(); i++) {
+            if (!found.get(i)) {
+                missing.add(roots.get(i));
             }
         }
         if (!missing.isEmpty()) {
@@ -178,18 +182,21 @@ public final class WaitCommand implements Callable<Integer> {
         boolean failed = false;
         boolean person = false;
         int firstCode = ExitCode.OK;
-        for (String sid : roots) {
-            Follower.End end = outcome.ends().get(sid);
-            Report r;
+        List<Report> reports = fourAtATime(roots, sid -> {
             try {
-                r = sessions.report(sid, 0, ReadOptions.DEFAULT, services.diagnosis(null).withBudget(budget),
+                return sessions.report(sid, 0, ReadOptions.DEFAULT, services.diagnosis(null).withBudget(budget),
                         ReportView.NONE);
             } catch (OcsException e) {
                 if (e.exitCode() != ExitCode.NOT_FOUND) {
                     throw e;
                 }
-                r = null; // deleted while it was waited on
+                return null; // deleted while it was waited on
             }
+        });
+        for (int i = 0; i < roots.size(); i++) {
+            String sid = roots.get(i);
+            Follower.End end = outcome.ends().get(sid);
+            Report r = reports.get(i);
             int code = r == null ? ExitCode.NOT_FOUND : end == Follower.End.RETRYING && r.exitCode() == ExitCode.OK
                     ? ExitCode.FINDING : r.exitCode();
             String state = r == null ? "deleted" : state(r);
@@ -246,6 +253,33 @@ public final class WaitCommand implements Callable<Integer> {
             return firstCode;
         }
         return failed ? ExitCode.FINDING : person ? ExitCode.PERMISSION : timedOut ? ExitCode.TIMEOUT : ExitCode.OK;
+    }
+
+    /** {@code each} of the sessions, four at a time (as {@code list} reads them), answers in their order. */
+    private static <T> List<T> fourAtATime(List<String> sids, java.util.function.Function<String, T> each) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(4, sids.size()), r -> {
+                    Thread t = new Thread(r, "ocs-wait-read");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.CompletableFuture<T>> reads = new ArrayList<>();
+            for (String sid : sids) {
+                reads.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> each.apply(sid), pool));
+            }
+            List<T> out = new ArrayList<>();
+            for (java.util.concurrent.CompletableFuture<T> f : reads) {
+                try {
+                    out.add(f.join());
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** What a session is doing, in {@code list}'s words. */

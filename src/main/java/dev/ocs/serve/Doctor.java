@@ -2,7 +2,6 @@ package dev.ocs.serve;
 
 import dev.ocs.api.Api;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
 import dev.ocs.events.EventFeed;
 import dev.ocs.http.Connection;
@@ -22,7 +21,6 @@ import dev.ocs.session.Sessions;
 
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;

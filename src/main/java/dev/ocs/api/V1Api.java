@@ -300,8 +300,13 @@ public final class V1Api implements Api {
     }
 
     private boolean question(String route, Map<String, Object> body) {
+        return ifFound("answer a question", () -> client.post(route, null, body));
+    }
+
+    /** A call on something that may be gone: false when opencode itself answers 404 (not found), true when done. */
+    private boolean ifFound(String feature, Supplier<?> call) {
         try {
-            required("answer a question", () -> client.post(route, null, body));
+            required(feature, call);
             return true;
         } catch (ApiException e) {
             if (e.status() == 404 && e.isServerError()) {
@@ -333,15 +338,7 @@ public final class V1Api implements Api {
 
     @Override
     public boolean deleteSession(String sid) {
-        try {
-            required("delete a session", () -> client.delete(path("session", sid)));
-            return true;
-        } catch (ApiException e) {
-            if (e.status() == 404 && e.isServerError()) {
-                return false;
-            }
-            throw e;
-        }
+        return ifFound("delete a session", () -> client.delete(path("session", sid)));
     }
 
     @Override

@@ -57,22 +57,7 @@ public final class DeleteCommand implements Callable<Integer> {
         }
         Api api = services.api();
         Sessions sessions = new Sessions(api);
-        Map<String, SessionInfo> infos = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
-        for (String sid : sids) {
-            try {
-                infos.put(sid, sessions.info(sid));
-            } catch (OcsException e) {
-                if (e.exitCode() != ExitCode.NOT_FOUND) {
-                    throw e;
-                }
-                missing.add(sid);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new OcsException(ExitCode.NOT_FOUND, "no session " + String.join(", ", missing) + " on "
-                    + services.connection().displayUrl() + "; nothing deleted");
-        }
+        Map<String, SessionInfo> infos = sessions.infos(List.copyOf(sids), "nothing deleted");
         Map<String, Status> status = sessions.statuses(sids);
         List<String> busy = new ArrayList<>();
         status.forEach((sid, st) -> {

@@ -111,8 +111,10 @@ final class Follow {
             // An event without an id (a misbehaving server) still stops the wait; approve then finds the request.
             String id = p.id() == null ? "" : " " + p.id();
             String what = p.permission() == null ? "?" : p.permission();
+            // the session that asked: a child's request is answered as the child's (the outcome names the parent)
+            String owner = p.sessionID() != null ? p.sessionID() : outcome.session();
             err.println("ocs: waiting on permission" + id + " (" + what + ": " + p.patternText() + "); answer it: "
-                    + ocs + " approve " + outcome.session() + id);
+                    + ocs + " approve " + owner + id);
         }
         err.flush();
     }

@@ -78,27 +78,7 @@ public final class WaitCommand implements Callable<Integer> {
         List<String> roots = List.copyOf(sids);
         Api api = services.api();
         Sessions sessions = new Sessions(api);
-        List<String> missing = new ArrayList<>();
-        List<Boolean> found = fourAtATime(roots, sid -> {
-            try {
-                sessions.info(sid);
-                return true;
-            } catch (OcsException e) {
-                if (e.exitCode() != ExitCode.NOT_FOUND) {
-                    throw e;
-                }
-                return false;
-            }
-        });
-        for (int i = 0; i < roots.size(); i++) {
-            if (!found.get(i)) {
-                missing.add(roots.get(i));
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new OcsException(ExitCode.NOT_FOUND, "no session " + String.join(", ", missing) + " on "
-                    + services.connection().displayUrl() + "; nothing waited on");
-        }
+        sessions.infos(roots, "nothing waited on");
         Follower.Outcome outcome;
         StatusLine line = new StatusLine(services.err(), services.errIsTty());
         try (EventFeed feed = new EventFeed(api).start()) {
@@ -182,7 +162,7 @@ public final class WaitCommand implements Callable<Integer> {
         boolean failed = false;
         boolean person = false;
         int firstCode = ExitCode.OK;
-        List<Report> reports = fourAtATime(roots, sid -> {
+        List<Report> reports = Sessions.fourAtATime(roots, sid -> {
             try {
                 return sessions.report(sid, 0, ReadOptions.DEFAULT, services.diagnosis(null).withBudget(budget),
                         ReportView.NONE);
@@ -253,33 +233,6 @@ public final class WaitCommand implements Callable<Integer> {
             return firstCode;
         }
         return failed ? ExitCode.FINDING : person ? ExitCode.PERMISSION : timedOut ? ExitCode.TIMEOUT : ExitCode.OK;
-    }
-
-    /** {@code each} of the sessions, four at a time (as {@code list} reads them), answers in their order. */
-    private static <T> List<T> fourAtATime(List<String> sids, java.util.function.Function<String, T> each) {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.min(4, sids.size()), r -> {
-                    Thread t = new Thread(r, "ocs-wait-read");
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
-            List<java.util.concurrent.CompletableFuture<T>> reads = new ArrayList<>();
-            for (String sid : sids) {
-                reads.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> each.apply(sid), pool));
-            }
-            List<T> out = new ArrayList<>();
-            for (java.util.concurrent.CompletableFuture<T> f : reads) {
-                try {
-                    out.add(f.join());
-                } catch (java.util.concurrent.CompletionException e) {
-                    throw e.getCause() instanceof RuntimeException r ? r : e;
-                }
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     /** What a session is doing, in {@code list}'s words. */

@@ -57,6 +57,64 @@ public final class Sessions {
         }
     }
 
+    /**
+     * The info of each session (read four at a time), all of them or none: when any does not exist, exit 5 naming
+     * every one missing, with {@code nothingDone} ("nothing deleted").
+     */
+    public java.util.Map<String, SessionInfo> infos(List<String> sids, String nothingDone) {
+        List<SessionInfo> found = fourAtATime(sids, sid -> {
+            try {
+                return info(sid);
+            } catch (OcsException e) {
+                if (e.exitCode() != ExitCode.NOT_FOUND) {
+                    throw e;
+                }
+                return null;
+            }
+        });
+        java.util.Map<String, SessionInfo> out = new java.util.LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < sids.size(); i++) {
+            if (found.get(i) == null) {
+                missing.add(sids.get(i));
+            } else {
+                out.put(sids.get(i), found.get(i));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new OcsException(ExitCode.NOT_FOUND, "no session " + String.join(", ", missing) + " on "
+                    + api.connection().displayUrl() + "; " + nothingDone);
+        }
+        return out;
+    }
+
+    /** {@code each} of the sessions, four at a time (as {@code list} reads them), answers in their order. */
+    public static <T> List<T> fourAtATime(List<String> sids, java.util.function.Function<String, T> each) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(4, sids.size()), r -> {
+                    Thread t = new Thread(r, "ocs-read");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.CompletableFuture<T>> reads = new java.util.ArrayList<>();
+            for (String sid : sids) {
+                reads.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> each.apply(sid), pool));
+            }
+            List<T> out = new java.util.ArrayList<>();
+            for (java.util.concurrent.CompletableFuture<T> f : reads) {
+                try {
+                    out.add(f.join());
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Sets the session's title; answers its info. */
     public JsonNode rename(String sid, String title) {
         try {

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 
 public final class DoctorCommand implements Callable<Integer> {
     private String probe;
+    private boolean allServers;
 
     private final Services services;
     final CommandSpec spec;
@@ -31,11 +32,19 @@ public final class DoctorCommand implements Callable<Integer> {
                 .fallbackValue("").description("Also send a tiny prompt (to this model, else the default) in a new "
                         + "session, follow it for at most 60 s with at most 1 retry, and diagnose it. The session is "
                         + "kept."));
+        a.flag(v -> allServers = v, OptionSpec.builder("--all-servers")
+                .description("Check every server of the config file, at once, in one table with a SERVER column."));
         spec = a.spec();
     }
 
     @Override
     public Integer call() throws InterruptedException {
+        if (allServers) {
+            if (probe != null) {
+                throw OcsException.usage("--probe sends a prompt to one server; drop it or --all-servers");
+            }
+            return allServers();
+        }
         Doctor.Probe p = null;
         if (probe != null) {
             if (probe.isBlank()) {
@@ -78,6 +87,65 @@ public final class DoctorCommand implements Callable<Integer> {
             return doctor.notOpencode().exitCode();
         }
         return Doctor.ok(checks) ? ExitCode.OK : ExitCode.FINDING;
+    }
+
+    /** One doctor per configured server, four at a time; exit 0 when no check failed on any of them. */
+    private int allServers() {
+        List<Services.Target> targets = services.targets();
+        List<String> names = targets.stream().map(t -> t.profile().name()).toList();
+        List<List<Check>> results = dev.ocs.session.Sessions.fourAtATime(names, name -> {
+            Services.Target t = targets.get(names.indexOf(name));
+            Doctor doctor = new Doctor(t.api(), services.environment(),
+                    List.of(OcsCommand.property("opencode.versions").split(",")),
+                    OcsCommand.property("opencode.version"), "ocs --server " + name, services.err(), false);
+            try {
+                List<Check> checks = new java.util.ArrayList<>(doctor.run(null, c -> { }));
+                if (doctor.notOpencode() != null) {
+                    checks.add(new Check("server", Level.FAIL, t.api().connection().redact(
+                            doctor.notOpencode().getMessage()), "check the server's url: ocs config show " + name));
+                }
+                return checks;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OcsException(ExitCode.INTERRUPTED, "interrupted", e);
+            }
+        });
+        boolean ok = results.stream().allMatch(Doctor::ok);
+        if (services.json()) {
+            java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+            List<Object> servers = new java.util.ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                java.util.Map<String, Object> one = new java.util.LinkedHashMap<>();
+                one.put("name", names.get(i));
+                one.putAll(Doctor.json(targets.get(i).api().connection().displayUrl(), results.get(i)));
+                servers.add(one);
+            }
+            doc.put("servers", servers);
+            doc.put("ok", ok);
+            Output.json(services.out(), doc);
+        } else {
+            Style style = new Style(services.colorOut());
+            Table table = new Table(style).row("SERVER", "STATUS", "CHECK", "DETAIL");
+            for (int i = 0; i < targets.size(); i++) {
+                for (Check c : results.get(i)) {
+                    table.row(1, c.status() == Level.OK ? style::green : c.status() == Level.WARN ? style::yellow
+                            : style::red, names.get(i), c.status().label(), c.name(), c.detail());
+                }
+            }
+            table.print(services.out());
+            for (int i = 0; i < targets.size(); i++) {
+                for (Check c : results.get(i)) {
+                    if (c.advice() != null && c.status() != Level.OK) {
+                        services.err().println("ocs: " + names.get(i) + " " + c.name() + ": " + c.advice());
+                    }
+                }
+            }
+            long failed = results.stream().filter(r -> !Doctor.ok(r)).count();
+            services.out().println(ok ? style.green("all checks passed on " + targets.size() + " server"
+                    + (targets.size() == 1 ? "" : "s")) : style.red("checks failed on " + failed + " of "
+                    + targets.size() + " servers"));
+        }
+        return ok ? ExitCode.OK : ExitCode.FINDING;
     }
 
     static void print(PrintWriter out, Style style, Check c) {

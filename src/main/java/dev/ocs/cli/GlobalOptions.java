@@ -13,6 +13,7 @@ import java.nio.file.Path;
  */
 public final class GlobalOptions {
     String url;
+    String server;
     String username;
     Path passwordFile;
     String password;
@@ -29,6 +30,8 @@ public final class GlobalOptions {
                 .description("Show this help and exit.")));
         root.addOption(Args.bind(String.class, v -> url = v, global("--url").paramLabel("URL").order(100)
                 .description("Server URL (env OCS_URL, default " + Services.DEFAULT_URL + ").")));
+        root.addOption(Args.bind(String.class, v -> server = v, global("--server").paramLabel("NAME").order(99)
+                .description("A server of the config file (env OCS_SERVER): its url, username and password.")));
         root.addOption(Args.bind(String.class, v -> username = v, global("-u", "--username").paramLabel("NAME")
                 .order(101).description("Basic Auth user (env OPENCODE_SERVER_USERNAME, default opencode).")));
         root.addOption(Args.bind(Path.class, v -> passwordFile = v, global("--password-file").paramLabel("FILE")

@@ -29,6 +29,7 @@ public final class ListCommand implements Callable<Integer> {
     private boolean busy;
     private boolean roots;
     private String search;
+    private boolean allServers;
 
     private final Services services;
     final CommandSpec spec;
@@ -46,6 +47,9 @@ public final class ListCommand implements Callable<Integer> {
                 .description("Leave out child sessions (those a task started)."));
         a.option(String.class, v -> search = v, OptionSpec.builder("--search").paramLabel("TEXT")
                 .description("Only sessions whose title contains TEXT."));
+        a.flag(v -> allServers = v, OptionSpec.builder("--all-servers")
+                .description("Every server of the config file, asked at once, in one table with a SERVER column; "
+                        + "a server that is down is one row."));
         spec = a.spec();
     }
 
@@ -57,22 +61,85 @@ public final class ListCommand implements Callable<Integer> {
         if (search != null && search.isBlank()) {
             throw OcsException.usage("--search needs some text");
         }
-        SessionList.Listing listing = new SessionList(services.api())
-                .read(new SessionList.Query(limit, busy, roots, search));
+        SessionList.Query query = new SessionList.Query(limit, busy, roots, search);
+        if (allServers) {
+            return allServers(query);
+        }
+        SessionList.Listing listing = new SessionList(services.api()).read(query);
         if (services.json()) {
-            Output.json(services.out(), json(listing));
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("url", services.connection().displayUrl());
+            doc.put("sessions", sessions(listing, null));
+            doc.put("more", listing.more());
+            Output.json(services.out(), doc);
         } else {
-            human(listing);
+            human(List.of(new Block(null, services.ocsCommand(), services.connection().displayUrl(), listing, null)));
         }
         return ExitCode.OK;
     }
 
-    private Map<String, Object> json(SessionList.Listing listing) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("url", services.connection().displayUrl());
+    /**
+     * One server's part of the table: its listing, or why there is none.
+     *
+     * @param server the server's name with --all-servers, else null
+     * @param ocs    the ocs command line that reaches it, for the advice
+     */
+    private record Block(String server, String ocs, String url, SessionList.Listing listing, OcsException failure) {}
+
+    /** Every configured server, asked at once; a server that is down is one row. Exit 3 only when all are down. */
+    private int allServers(SessionList.Query query) {
+        List<Services.Target> targets = services.targets();
+        List<String> names = targets.stream().map(t -> t.profile().name()).toList();
+        List<Block> blocks = dev.ocs.session.Sessions.fourAtATime(names, name -> {
+            Services.Target t = targets.get(names.indexOf(name));
+            String ocs = "ocs --server " + name;
+            try {
+                return new Block(name, ocs, t.api().connection().displayUrl(), new SessionList(t.api()).read(query),
+                        null);
+            } catch (OcsException e) {
+                return new Block(name, ocs, t.api().connection().displayUrl(), null,
+                        new OcsException(e.exitCode(), t.api().connection().redact(e.getMessage())));
+            }
+        });
+        if (services.json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            List<Object> servers = new ArrayList<>();
+            List<Object> sessions = new ArrayList<>();
+            for (Block b : blocks) {
+                Map<String, Object> sv = new LinkedHashMap<>();
+                sv.put("name", b.server());
+                sv.put("url", b.url());
+                sv.put("status", status(b));
+                if (b.failure() != null) {
+                    sv.put("error", b.failure().getMessage());
+                } else {
+                    sv.put("more", b.listing().more());
+                    sessions.addAll(sessions(b.listing(), b.server()));
+                }
+                servers.add(sv);
+            }
+            doc.put("servers", servers);
+            doc.put("sessions", sessions);
+            Output.json(services.out(), doc);
+        } else {
+            human(blocks);
+        }
+        return blocks.stream().allMatch(b -> b.failure() != null) ? ExitCode.UNREACHABLE : ExitCode.OK;
+    }
+
+    /** "up", "down" (nothing answered), or "error" (it answered, but not with a list: credentials, not opencode). */
+    private static String status(Block b) {
+        return b.failure() == null ? "up" : b.failure().exitCode() == ExitCode.UNREACHABLE
+                || b.failure().exitCode() == ExitCode.TIMEOUT ? "down" : "error";
+    }
+
+    private List<Object> sessions(SessionList.Listing listing, String server) {
         List<Object> sessions = new ArrayList<>();
         for (Row r : listing.rows()) {
             Map<String, Object> s = new LinkedHashMap<>();
+            if (server != null) {
+                s.put("server", server);
+            }
             s.put("id", r.id());
             s.put("title", r.title());
             s.put("parentID", r.parentID());
@@ -122,9 +189,7 @@ public final class ListCommand implements Callable<Integer> {
             s.put("cost", r.cost());
             sessions.add(s);
         }
-        doc.put("sessions", sessions);
-        doc.put("more", listing.more());
-        return doc;
+        return sessions;
     }
 
     static Map<String, Object> tokens(Tokens t) {
@@ -140,30 +205,43 @@ public final class ListCommand implements Callable<Integer> {
         return m;
     }
 
-    private void human(SessionList.Listing listing) {
+    private void human(List<Block> blocks) {
         PrintWriter out = services.out();
         PrintWriter err = services.err();
-        String ocs = services.ocsCommand();
-        if (listing.rows().isEmpty()) {
+        boolean multi = blocks.get(0).server() != null;
+        if (!multi && blocks.get(0).listing().rows().isEmpty()) {
             err.println("ocs: no " + (busy ? "busy " : "") + "sessions" + (search != null ? " matching '"
-                    + OpencodeClient.oneLine(search, 40) + "'" : "") + " on " + services.connection().displayUrl());
+                    + OpencodeClient.oneLine(search, 40) + "'" : "") + " on " + blocks.get(0).url());
             return;
         }
         Style style = new Style(services.colorOut());
         long now = System.currentTimeMillis();
         List<String[]> cells = new ArrayList<>();
-        cells.add(new String[] {"ID", "STATUS", "UPDATED", "MODEL", "TOKENS", "COST", "TITLE"});
-        for (Row r : listing.rows()) {
-            String id = r.depth() == 0 ? r.id() : "  ".repeat(r.depth() - 1) + "└ " + r.id();
-            String title = OpencodeClient.oneLine(r.title() == null ? "" : r.title(), 60);
-            if (r.depth() == 0 && r.parentID() != null) {
-                title = title + " (child of " + r.parentID() + ")";
+        List<State> states = new ArrayList<>();
+        List<Integer> depths = new ArrayList<>();
+        cells.add(with(multi, "SERVER", new String[] {"ID", "STATUS", "UPDATED", "MODEL", "TOKENS", "COST", "TITLE"}));
+        for (Block b : blocks) {
+            if (b.failure() != null) {
+                cells.add(with(true, b.server(), new String[] {"-", status(b), "-", "-", "-", "-", b.url()}));
+                states.add(State.STUCK);
+                depths.add(0);
+                continue;
             }
-            cells.add(new String[] {id, status(r), ago(r.updated(), now),
-                    r.model() == null ? "-" : OpencodeClient.oneLine(r.model(), 40),
-                    r.tokens() == null ? "-" : count(r.tokens().total()), cost(r.cost()), title});
+            for (Row r : b.listing().rows()) {
+                String id = r.depth() == 0 ? r.id() : "  ".repeat(r.depth() - 1) + "└ " + r.id();
+                String title = OpencodeClient.oneLine(r.title() == null ? "" : r.title(), 60);
+                if (r.depth() == 0 && r.parentID() != null) {
+                    title = title + " (child of " + r.parentID() + ")";
+                }
+                cells.add(with(multi, b.server(), new String[] {id, status(r), ago(r.updated(), now),
+                        r.model() == null ? "-" : OpencodeClient.oneLine(r.model(), 40),
+                        r.tokens() == null ? "-" : count(r.tokens().total()), cost(r.cost()), title}));
+                states.add(r.state());
+                depths.add(r.depth());
+            }
         }
-        int[] width = new int[7];
+        int off = multi ? 1 : 0;
+        int[] width = new int[7 + off];
         for (String[] c : cells) {
             for (int i = 0; i < c.length; i++) {
                 width[i] = Math.max(width[i], c[i].codePointCount(0, c[i].length()));
@@ -177,9 +255,9 @@ public final class ListCommand implements Callable<Integer> {
                 String pad = i == c.length - 1 ? "" : " ".repeat(width[i] - cell.codePointCount(0, cell.length()) + 2);
                 if (row == 0) {
                     cell = style.bold(cell);
-                } else if (i == 1) {
-                    cell = colour(style, listing.rows().get(row - 1).state(), cell);
-                } else if (i == 0 && listing.rows().get(row - 1).depth() > 0) {
+                } else if (i == 1 + off) {
+                    cell = colour(style, states.get(row - 1), cell);
+                } else if (i == off && depths.get(row - 1) > 0) {
                     cell = style.dim(cell);
                 }
                 line.append(cell).append(pad);
@@ -187,6 +265,20 @@ public final class ListCommand implements Callable<Integer> {
             out.println(line.toString().stripTrailing());
         }
         out.flush();
+        for (Block b : blocks) {
+            if (b.failure() != null) {
+                err.println("ocs: server " + b.server() + " " + status(b) + ": " + b.failure().getMessage());
+            } else {
+                notes(b);
+            }
+        }
+    }
+
+    /** On stderr, for each session that waits on something, the command that answers it. */
+    private void notes(Block b) {
+        PrintWriter err = services.err();
+        String ocs = b.ocs();
+        SessionList.Listing listing = b.listing();
         for (Row r : listing.rows()) {
             switch (r.state()) {
                 case PERMISSION, QUESTION -> {
@@ -209,8 +301,19 @@ public final class ListCommand implements Callable<Integer> {
             }
         }
         if (listing.more()) {
-            err.println("ocs: more sessions than shown; raise --limit (now " + limit + ")");
+            err.println("ocs: more sessions than shown" + (b.server() == null ? "" : " on " + b.server())
+                    + "; raise --limit (now " + limit + ")");
         }
+    }
+
+    private static String[] with(boolean multi, String first, String[] cells) {
+        if (!multi) {
+            return cells;
+        }
+        String[] out = new String[cells.length + 1];
+        out[0] = first;
+        System.arraycopy(cells, 0, out, 1, cells.length);
+        return out;
     }
 
     private static String status(Row r) {

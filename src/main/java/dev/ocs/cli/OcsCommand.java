@@ -19,7 +19,7 @@ public final class OcsCommand implements Runnable {
     /** The subcommands, in the order help lists them. Only the one a call names is built (see commandLine). */
     static final List<String> COMMANDS = List.of("inspect", "send", "wait", "abort", "approve", "answer", "list",
             "watch", "export", "diff", "todo", "fork", "rename", "delete", "models", "serve-check", "doctor",
-            "completion", "help");
+            "config", "completion", "help");
 
     /** A subcommand's model: each command declares its own options ({@link Args}). */
     private static CommandSpec command(String name, Services services) {
@@ -41,6 +41,7 @@ public final class OcsCommand implements Runnable {
             case "delete": return new DeleteCommand(services).spec;
             case "models": return new ModelsCommand(services).spec;
             case "doctor": return new DoctorCommand(services).spec;
+            case "config": return new ConfigCommand(services).spec;
             case "completion": return new CompletionCommand(services).spec;
             case "help": return new HelpCommand(services).spec;
             default: throw new IllegalArgumentException(name);
@@ -61,7 +62,7 @@ public final class OcsCommand implements Runnable {
             "picocli.disable.closures", "true");
 
     /** Global options that take a value: their value is never a command name. */
-    private static final Set<String> GLOBAL_WITH_VALUE = Set.of("--url", "-u", "--username", "--password-file",
+    private static final Set<String> GLOBAL_WITH_VALUE = Set.of("--url", "--server", "-u", "--username", "--password-file",
             "-p", "--password", "--dir", "--request-timeout");
 
     private final CommandSpec spec;

@@ -56,6 +56,12 @@ public final class ServeCheckCommand implements Callable<Integer> {
         Health health = Health.check(client, null);
         ServerLauncher.Started started = null;
         if (!health.up() && start) {
+            if (conn.passwordSource().equals(Services.NO_PASSWORD)) {
+                // Never the well-known default on a server ocs starts: a random one, kept for the next calls.
+                conn = services.newLocalServer(conn);
+                client = new dev.ocs.api.V1Api(new dev.ocs.http.OpencodeClient(conn,
+                        services.verbose() ? services.err() : null));
+            }
             started = startServer(conn);
             health = awaitUp(client, started);
         }

@@ -16,12 +16,20 @@ import java.util.Map;
 
 /**
  * The training run behind the launcher's class-data archive ({@code scripts/ocs}): the commands a small call
- * makes (serve-check, inspect, inspect --json, help, a not-found error), run in-process against a
+ * makes (serve-check, inspect, inspect --json, help, a not-found error, and an inspect through a config file's
+ * default profile, so reading config.toml is in the archive too), run in-process against a
  * {@link SessionServer} serving a generated session, so the JVM records the classes they load. Needs no
  * opencode server; prints nothing.
  */
 public final class Train {
     private Train() {}
+
+    private static void run(Map<String, String> env, String[] call) {
+        PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        Services s = new Services(env, OutputStream.nullOutputStream(), sink,
+                new ByteArrayInputStream(new byte[0]), false, false);
+        OcsCommand.run(s, call);
+    }
 
     public static void main(String[] args) throws IOException, ClassNotFoundException {
         // The entry point's own classes too (the launcher runs dev.ocs.Main, this training does not): without them a
@@ -46,13 +54,24 @@ public final class Train {
                     new String[] {"--help"},
                     new String[] {"send", "--help"});
             for (String[] call : calls) {
-                PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
-                Services s = new Services(env, OutputStream.nullOutputStream(), sink,
-                        new ByteArrayInputStream(new byte[0]), false, false);
-                OcsCommand.run(s, call);
+                run(env, call);
             }
+            // The same inspect through a profile: config.toml with a default server, its password from a file.
+            Path config = Files.createDirectories(dir.resolve("config/ocs")).resolve("config.toml");
+            Files.writeString(dir.resolve("train.pass"), "train\n");
+            Files.writeString(config, "# training\ndefault = \"train\"\n\n[servers.train]\nurl = \"" + server.url()
+                    + "\"\nusername = \"opencode\"\npassword_file = \"" + dir.resolve("train.pass") + "\"\n");
+            Map<String, String> profiled = new HashMap<>(System.getenv());
+            profiled.remove("OCS_URL");
+            profiled.remove("OCS_SERVER");
+            profiled.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
+            run(profiled, new String[] {"inspect", "ses_train"});
         } finally {
             Files.deleteIfExists(session);
+            Files.deleteIfExists(dir.resolve("train.pass"));
+            Files.deleteIfExists(dir.resolve("config/ocs/config.toml"));
+            Files.deleteIfExists(dir.resolve("config/ocs"));
+            Files.deleteIfExists(dir.resolve("config"));
             Files.deleteIfExists(dir);
         }
     }

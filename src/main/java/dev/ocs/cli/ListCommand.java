@@ -268,6 +268,8 @@ public final class ListCommand implements Callable<Integer> {
         for (Block b : blocks) {
             if (b.failure() != null) {
                 err.println("ocs: server " + b.server() + " " + status(b) + ": " + b.failure().getMessage());
+            } else if (multi && b.listing().rows().isEmpty()) {
+                err.println("ocs: server " + b.server() + ": no " + (busy ? "busy " : "") + "sessions");
             } else {
                 notes(b);
             }

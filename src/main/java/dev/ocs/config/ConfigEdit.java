@@ -96,15 +96,10 @@ public final class ConfigEdit {
     /** The text with {@code default = "NAME"}: the top-level line replaced, or put first. */
     public static String setDefault(String text, String name) {
         List<String> lines = lines(text);
-        for (int i = 0; i < lines.size(); i++) {
-            String l = strip(lines.get(i));
-            if (HEADER.matcher(l).matches()) {
-                break;
-            }
-            if (DEFAULT_LINE.matcher(l).matches()) {
-                lines.set(i, "default = " + quote(name) + ending(lines.get(i)));
-                return String.join("", lines);
-            }
+        int at = defaultLine(lines);
+        if (at >= 0) {
+            lines.set(at, "default = " + quote(name) + ending(lines.get(at)));
+            return String.join("", lines);
         }
         return "default = " + quote(name) + "\n" + (text.isEmpty() || text.startsWith("\n") ? "" : "\n") + text;
     }
@@ -112,17 +107,26 @@ public final class ConfigEdit {
     /** The text without the top-level {@code default} line. */
     public static String dropDefault(String text) {
         List<String> lines = lines(text);
+        int at = defaultLine(lines);
+        if (at < 0) {
+            return text;
+        }
+        lines.remove(at);
+        return String.join("", lines);
+    }
+
+    /** The index of the top-level {@code default = …} line (before any table), or -1. */
+    private static int defaultLine(List<String> lines) {
         for (int i = 0; i < lines.size(); i++) {
             String l = strip(lines.get(i));
             if (HEADER.matcher(l).matches()) {
-                break;
+                return -1;
             }
             if (DEFAULT_LINE.matcher(l).matches()) {
-                lines.remove(i);
-                return String.join("", lines);
+                return i;
             }
         }
-        return text;
+        return -1;
     }
 
     /** Writes the text whole: mode 600 for a new file, the old file's mode kept otherwise. */

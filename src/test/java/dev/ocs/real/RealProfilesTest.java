@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -121,17 +120,7 @@ class RealProfilesTest {
             Cli.Result plain = cli.run("list");
             assertEquals(ExitCode.OK, plain.exitCode(), "the new default profile: " + plain);
         } finally {
-            if (pid != null) {
-                ProcessHandle.of(pid).ifPresent(p -> {
-                    p.destroy();
-                    try {
-                        p.onExit().get(10, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        p.destroyForcibly();
-                    }
-                });
-                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "server " + pid + " stopped");
-            }
+            RealServer.stopStarted(pid);
         }
     }
 }

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import static dev.ocs.real.RealServer.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,17 +96,7 @@ class RealServeCheckTest {
             assertTrue(again.out().startsWith("up http://127.0.0.1:" + port + " (opencode "), again.out());
             assertFalse(again.out().contains("started"), "no second server: " + again.out());
         } finally {
-            if (pid != null) {
-                ProcessHandle.of(pid).ifPresent(p -> {
-                    p.destroy();
-                    try {
-                        p.onExit().get(10, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        p.destroyForcibly();
-                    }
-                });
-                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "server " + pid + " stopped");
-            }
+            RealServer.stopStarted(pid);
         }
     }
 }

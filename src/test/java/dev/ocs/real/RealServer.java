@@ -165,6 +165,21 @@ public final class RealServer {
         api().post(OpencodeClient.path("session", sid, "abort"), null, Json.mapper().createObjectNode());
     }
 
+    /** Stops a server that ocs started (serve-check --start), by the PID it printed, and makes sure it is gone. */
+    static void stopStarted(Long pid) {
+        if (pid == null) return;
+        ProcessHandle.of(pid).ifPresent(p -> {
+            p.destroy();
+            try {
+                p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        });
+        org.junit.jupiter.api.Assertions.assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                "server " + pid + " stopped");
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);

@@ -37,8 +37,9 @@ class RealProfilesTest {
         OpencodeServer a = RealServer.server();
         Path configHome = Files.createDirectories(tmp.resolve("config/ocs")).getParent();
         Files.writeString(tmp.resolve("a.pass"), a.password() + "\n");
-        try (StandInModel model = StandInModel.start();
-             OpencodeServer b = OpencodeServer.start(model, new PrintWriter(System.err, true, StandardCharsets.UTF_8))) {
+        try (StandInModel model = StandInModel.start()) {
+            OpencodeServer b = OpencodeServer.start(model, new PrintWriter(System.err, true, StandardCharsets.UTF_8));
+            try {
             Files.writeString(tmp.resolve("b.pass"), b.password() + "\n");
             Files.writeString(configHome.resolve("ocs/config.toml"), "# two real servers\ndefault = \"a\"\n\n"
                     + "[servers.a]\nurl = \"" + a.url() + "\"\npassword_command = [\"cat\", \"" + tmp.resolve("a.pass") + "\"]\n\n"
@@ -68,7 +69,7 @@ class RealProfilesTest {
                     all.out());
             assertTrue(all.out().lines().anyMatch(l -> l.matches("a +" + onA + " .*")), all.out());
 
-            b.close();
+            b.close(); // server b goes down
             Cli.Result oneDown = cli(configHome).run("--json", "list", "--all-servers");
             assertEquals(ExitCode.OK, oneDown.exitCode(), oneDown.toString());
             JsonNode doc = Json.mapper().readTree(oneDown.out());
@@ -81,6 +82,9 @@ class RealProfilesTest {
             assertEquals(ExitCode.FINDING, doctor.exitCode(), doctor.toString());
             assertTrue(doctor.out().lines().anyMatch(l -> l.matches("a +ok +credentials .*")), doctor.out());
             assertTrue(doctor.out().lines().anyMatch(l -> l.matches("b +fail +server .*")), doctor.out());
+            } finally {
+                b.close(); // again where the test stopped it already: stopping a stopped server does nothing
+            }
         }
     }
 

@@ -43,6 +43,11 @@ final class UsageText {
             return label(arg) + " takes " + expected(arg) + ", not '" + clip(ex.getValue()) + "'";
         }
         if ("missing command".equals(ex.getMessage())) {
+            if (spec.parent() != null) {
+                // a command of commands (ocs config): its own
+                return "no command given: " + spec.qualifiedName() + " COMMAND; the commands: "
+                        + String.join(", ", spec.subcommands().keySet());
+            }
             return "no command given: ocs COMMAND [OPTIONS]; the commands: " + commands();
         }
         return String.valueOf(ex.getMessage());
@@ -54,6 +59,11 @@ final class UsageText {
         if (spec.parent() == null && !first.startsWith("-")) {
             return "no command '" + clip(first) + "'; " + guess(first, OcsCommand.COMMANDS) + "the commands: "
                     + commands();
+        }
+        if (!spec.subcommands().isEmpty() && !first.startsWith("-")) {
+            List<String> subs = new ArrayList<>(spec.subcommands().keySet());
+            return "no command '" + clip(first) + "' in " + name + "; " + guess(first, subs) + "the commands: "
+                    + String.join(", ", subs);
         }
         if (u.isUnknownOption() || first.startsWith("-")) {
             List<String> names = new ArrayList<>();

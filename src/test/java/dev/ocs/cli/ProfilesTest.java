@@ -287,6 +287,13 @@ class ProfilesTest {
         Cli.Result connect = cli().run("--url", "http://x:1", "config", "list");
         assertEquals(ExitCode.USAGE, connect.exitCode(), connect.toString());
 
+        for (String[] bad : List.of(new String[] {"config"}, new String[] {"config", "lst"},
+                new String[] {"config", "remove"})) {
+            Cli.Result r = cli().run(bad);
+            assertEquals(ExitCode.USAGE, r.exitCode(), r.toString());
+            assertEquals(1, r.err().lines().count(), r.toString());
+        }
+        assertTrue(cli().run("config", "lst").err().startsWith("ocs: no command 'lst' in ocs config; did you mean list?"));
         Cli.Result list = cli().run("config", "list");
         assertTrue(list.out().lines().anyMatch(l -> l.matches("keep +http://k:1 +opencode +\\(the default\\) +default")),
                 list.out());

@@ -223,7 +223,8 @@ public final class Services implements AutoCloseable {
      * config's default profile, else the defaults. The config file is read only when a profile may be needed.
      */
     private Connection resolveConnection() {
-        String name = first(options.server, env("OCS_SERVER"));
+        // A flag beats the environment: --url on the command line is no profile even with OCS_SERVER set.
+        String name = options.server != null ? options.server : options.url == null ? env("OCS_SERVER") : null;
         boolean urlGiven = first(options.url, env("OCS_URL")) != null;
         Profile profile = null;
         if (name != null) {

@@ -116,6 +116,9 @@ class ProfilesTest {
                 "list");
         assertEquals(ExitCode.OK, r.exitCode(), r.toString());
         reached(two, "someone", "flag-secret");
+        Cli.Result flagOverEnv = cli().env("OCS_SERVER", "two").run("--url", one.baseUrl(), "list");
+        assertEquals(ExitCode.OK, flagOverEnv.exitCode(), flagOverEnv.toString());
+        reached(one, "opencode", "changeme");
         Cli.Result both = cli().run("--server", "two", "--url", one.baseUrl(), "list");
         assertEquals(ExitCode.USAGE, both.exitCode(), both.toString());
         assertTrue(both.err().contains("--url and --server"), both.err());

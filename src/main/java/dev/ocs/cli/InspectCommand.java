@@ -18,6 +18,7 @@ public final class InspectCommand implements Callable<Integer> {
     private boolean full;
     private boolean thinking;
     private String expectModel;
+    private boolean brief;
 
     private final Services services;
     final CommandSpec spec;
@@ -34,6 +35,10 @@ public final class InspectCommand implements Callable<Integer> {
         a.flag(v -> full = v, OptionSpec.builder("--full").description("Texts and tool outputs whole, not trimmed."));
         a.flag(v -> thinking = v, OptionSpec.builder("--thinking")
                 .description("Show reasoning text (else only its size)."));
+        a.flag(v -> brief = v, OptionSpec.builder("--brief").description("Only the header, totals, findings, "
+                + "pending requests and the newest answer (its first " + dev.ocs.session.Brief.ANSWER
+                + " characters): bounded in size for any session, for an agent's context. With --last N, the newest "
+                + "N messages too."));
         a.option(String.class, v -> expectModel = v, OptionSpec.builder("--expect-model").paramLabel("PROVIDER/MODEL")
                 .description("Flag any answer that did not come from this model."));
         spec = a.spec();
@@ -50,7 +55,8 @@ public final class InspectCommand implements Callable<Integer> {
         }
         ReadOptions opt = new ReadOptions(full, thinking);
         return new Sessions(services.api())
-                .report(sid, last == null ? 0 : last, opt, services.diagnosis(expectModel), Reports.view(services, opt))
+                .report(sid, last == null ? 0 : last, opt, services.diagnosis(expectModel),
+                        Reports.view(services, opt, brief, !brief || last != null))
                 .exitCode();
     }
 }

@@ -29,14 +29,22 @@ final class Reports {
      * until it is whole ({@link HeldOutput}), so a read that fails halfway prints nothing.
      */
     static ReportView view(Services services, ReadOptions opt) {
+        return view(services, opt, false, true);
+    }
+
+    /**
+     * @param brief    {@code inspect --brief}: bounded in size
+     * @param messages show the messages (brief shows them only with --last)
+     */
+    static ReportView view(Services services, ReadOptions opt, boolean brief, boolean messages) {
         services.out().flush();
         HeldOutput held = new HeldOutput(services.stdout());
         PrintWriter out = new PrintWriter(new OutputStreamWriter(held, StandardCharsets.UTF_8));
         ReportView view;
         try {
             // JSON goes to the bytes itself (and is flushed at its end, before the newline below).
-            view = services.json() ? new JsonReport(Output.generator(held))
-                    : new HumanReport(out, new Style(services.colorOut()), opt);
+            view = services.json() ? new JsonReport(Output.generator(held), brief)
+                    : new HumanReport(out, new Style(services.colorOut()), opt, brief);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -48,7 +56,9 @@ final class Reports {
 
             @Override
             public void message(Message m) {
-                view.message(m);
+                if (messages) {
+                    view.message(m);
+                }
             }
 
             @Override

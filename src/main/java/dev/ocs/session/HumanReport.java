@@ -19,11 +19,18 @@ public final class HumanReport implements ReportView {
     private final PrintWriter out;
     private final Style s;
     private final ReadOptions opt;
+    private final boolean brief;
 
     public HumanReport(PrintWriter out, Style style, ReadOptions opt) {
+        this(out, style, opt, false);
+    }
+
+    /** @param brief {@code inspect --brief}: the newest answer instead of the messages, findings bounded ({@link Brief}) */
+    public HumanReport(PrintWriter out, Style style, ReadOptions opt, boolean brief) {
         this.out = out;
         this.s = style;
         this.opt = opt;
+        this.brief = brief;
     }
 
     @Override
@@ -52,6 +59,12 @@ public final class HumanReport implements ReportView {
     @Override
     public void end(Report r) {
         Report.Totals t = r.totals();
+        if (brief && r.finalText() != null) {
+            out.println();
+            println(s.bold("Newest answer") + (r.finalChars() > Brief.ANSWER ? " (" + r.finalChars()
+                    + " characters, the first " + Brief.ANSWER + ")" : ""));
+            line("  ", Brief.clip(r.finalText(), Brief.ANSWER));
+        }
         out.println();
         println(s.bold("Totals"));
         field("messages", t.messages() + " (" + t.users() + " user, " + t.assistants() + " assistant)"
@@ -164,7 +177,7 @@ public final class HumanReport implements ReportView {
             return;
         }
         Map<String, List<Finding>> groups = new LinkedHashMap<>();
-        for (Finding f : r.findings()) {
+        for (Finding f : brief ? Brief.shown(r.findings()) : r.findings()) {
             groups.computeIfAbsent(f.group(), k -> new ArrayList<>()).add(f);
         }
         println(s.bold("Findings") + " (" + groups.size() + ")");
@@ -179,16 +192,23 @@ public final class HumanReport implements ReportView {
             List<String> codes = new ArrayList<>();
             g.forEach(f -> codes.add(f.code()));
             out.println();
-            line(mark + " ", s.bold(head.summary()));
+            line(mark + " ", s.bold(brief ? Brief.clip(head.summary()) : head.summary()));
             line("    ", s.dim(String.join(", ", codes) + (head.messageID() == null ? "" : " · " + head.messageID())));
             List<String> seen = new ArrayList<>();
             for (Finding f : g) {
                 if (!seen.contains(f.evidence())) {
                     seen.add(f.evidence());
-                    line("    evidence: ", f.evidence());
+                    line("    evidence: ", brief ? Brief.clip(f.evidence()) : f.evidence());
                 }
             }
-            line("    do: ", head.advice());
+            line("    do: ", brief ? Brief.clip(head.advice()) : head.advice());
+        }
+        Map<String, Integer> omitted = brief ? Brief.omitted(r.findings()) : Map.of();
+        if (!omitted.isEmpty()) {
+            List<String> counts = new ArrayList<>();
+            omitted.forEach((code, n) -> counts.add(n + " " + code));
+            out.println();
+            line("  ", s.dim("and " + String.join(", ", counts) + " more (without --brief: all of them)"));
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -15,9 +16,16 @@ public final class JsonReport implements ReportView {
     public static final int SCHEMA = 1;
 
     private final JsonGenerator g;
+    private final boolean brief;
 
     public JsonReport(JsonGenerator g) {
+        this(g, false);
+    }
+
+    /** @param brief {@code inspect --brief}: bounded in size ({@link Brief}) */
+    public JsonReport(JsonGenerator g, boolean brief) {
         this.g = g;
+        this.brief = brief;
     }
 
     @Override
@@ -39,29 +47,45 @@ public final class JsonReport implements ReportView {
     public void end(Report r) {
         io(() -> {
             g.writeEndArray();
-            session(g, r);
+            session(g, r, brief);
             g.writeArrayFieldStart("permissions");
-            for (Permission p : r.permissions()) {
+            for (Permission p : brief ? Brief.first(r.permissions()) : r.permissions()) {
                 permission(g, p);
             }
             g.writeEndArray();
             g.writeArrayFieldStart("questions");
-            for (Question q : r.questions()) {
+            for (Question q : brief ? Brief.first(r.questions()) : r.questions()) {
                 question(g, q);
             }
             g.writeEndArray();
             g.writeArrayFieldStart("findings");
-            for (Finding f : r.findings()) {
+            for (Finding f : brief ? Brief.shown(r.findings()) : r.findings()) {
                 g.writeStartObject();
                 g.writeStringField("code", f.code());
                 g.writeStringField("severity", f.severity().label());
                 g.writeStringField("messageID", f.messageID());
-                g.writeStringField("summary", f.summary());
-                g.writeStringField("evidence", f.evidence());
-                g.writeStringField("advice", f.advice());
+                g.writeStringField("summary", brief ? Brief.clip(f.summary()) : f.summary());
+                g.writeStringField("evidence", brief ? Brief.clip(f.evidence()) : f.evidence());
+                g.writeStringField("advice", brief ? Brief.clip(f.advice()) : f.advice());
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (brief) {
+                g.writeBooleanField("brief", true);
+                g.writeObjectFieldStart("findingsOmitted");
+                for (Map.Entry<String, Integer> e : Brief.omitted(r.findings()).entrySet()) {
+                    g.writeNumberField(e.getKey(), e.getValue());
+                }
+                g.writeEndObject();
+                g.writeNumberField("permissionsOmitted", r.permissions().size() - Brief.first(r.permissions()).size());
+                g.writeNumberField("questionsOmitted", r.questions().size() - Brief.first(r.questions()).size());
+                String answer = r.finalText();
+                g.writeObjectFieldStart("answer");
+                g.writeStringField("text", Brief.clip(answer, Brief.ANSWER));
+                g.writeNumberField("chars", r.finalChars());
+                g.writeBooleanField("trimmed", r.finalChars() > Brief.ANSWER);
+                g.writeEndObject();
+            }
             g.writeNumberField("exitCode", r.exitCode());
             g.writeEndObject();
             g.flush();
@@ -80,12 +104,12 @@ public final class JsonReport implements ReportView {
         }
     }
 
-    private static void session(JsonGenerator g, Report r) throws IOException {
+    private static void session(JsonGenerator g, Report r, boolean brief) throws IOException {
         SessionInfo s = r.session();
         g.writeObjectFieldStart("session");
         g.writeStringField("id", s.id());
-        g.writeStringField("title", s.title());
-        g.writeStringField("directory", s.directory());
+        g.writeStringField("title", brief ? Brief.clip(s.title()) : s.title());
+        g.writeStringField("directory", brief ? Brief.clip(s.directory()) : s.directory());
         g.writeStringField("parentID", s.parentID());
         g.writeStringField("version", s.version());
         optNumber(g, "created", s.created());
@@ -94,7 +118,7 @@ public final class JsonReport implements ReportView {
         g.writeObjectFieldStart("status");
         g.writeStringField("type", st.type());
         optNumber(g, "attempt", st.attempt() == null ? null : st.attempt().longValue());
-        g.writeStringField("message", st.message());
+        g.writeStringField("message", brief ? Brief.clip(st.message()) : st.message());
         optNumber(g, "next", st.next());
         g.writeEndObject();
         g.writeNumberField("messageCount", r.totals().messages());

@@ -9,10 +9,12 @@ import java.util.List;
  * are not kept (they were shown as they were read, see {@link ReportView}): only their totals, and the answer a
  * prompt's sender wants back.
  *
- * @param finalText the text of the newest assistant message that has any, unless a prompt follows it
+ * @param finalText  the text of the newest assistant message that has any, unless a prompt follows it (its parts
+ *                   trimmed as the read options say)
+ * @param finalChars that text's whole length, as the server sent it
  */
 public record Report(String url, SessionInfo session, Status status, Waiting waiting,
-                     Totals totals, List<Finding> findings, String finalText) {
+                     Totals totals, List<Finding> findings, String finalText, int finalChars) {
 
     /** 0 nothing wrong, 8 only waiting on a person (a permission or a question), 1 anything else (1 wins over 8). */
     public int exitCode() {
@@ -74,6 +76,7 @@ public record Report(String url, SessionInfo session, Status status, Waiting wai
         private final ReportView view;
         private Totals totals = Totals.NONE;
         private String finalText;
+        private int finalChars;
 
         /** Shows the head of the report at once. */
         public Builder(String url, SessionInfo session, Status status, Waiting waiting,
@@ -91,8 +94,15 @@ public record Report(String url, SessionInfo session, Status status, Waiting wai
             totals = totals.plus(m);
             if (m.isUser()) {
                 finalText = null;
+                finalChars = 0;
             } else if (m.isAssistant() && m.hasText()) {
                 finalText = m.text();
+                finalChars = finalText.length();
+                for (Part p : m.parts) {
+                    if (p.type.equals("text") && !p.blank && p.text != null) {
+                        finalChars += p.chars - p.text.length();
+                    }
+                }
             }
             run.message(m);
             view.message(m);
@@ -104,7 +114,7 @@ public record Report(String url, SessionInfo session, Status status, Waiting wai
 
         /** Shows the end of the report (totals, findings) and returns it. */
         public Report end(boolean partial) {
-            Report r = new Report(url, session, status, waiting, totals.partial(partial), run.findings(), finalText);
+            Report r = new Report(url, session, status, waiting, totals.partial(partial), run.findings(), finalText, finalChars);
             view.end(r);
             return r;
         }

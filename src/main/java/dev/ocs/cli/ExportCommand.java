@@ -1,9 +1,6 @@
 package dev.ocs.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.ocs.ExitCode;
 import dev.ocs.Ids;
 import dev.ocs.OcsException;
@@ -16,8 +13,6 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.BufferedOutputStream;
-import java.io.FilterInputStream;
-import java.io.InputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -135,48 +130,8 @@ public final class ExportCommand implements Callable<Integer> {
         g.writeFieldName("messages");
         g.writeRawValue(""); // the separator; the value itself goes straight to the bytes below
         g.flush();
-        sessions.rawMessages(sid, body -> copyWhole(body, sink));
+        sessions.copyMessages(sid, sink);
         sink.write("\n}\n".getBytes(StandardCharsets.UTF_8));
-    }
-
-    /**
-     * Copies the messages' bytes as they arrive while a streaming parser checks they are one whole JSON list (a
-     * body cut short, or not JSON, is exit 6 and nothing is written). Nothing is kept but the parser's buffer.
-     */
-    static void copyWhole(InputStream body, OutputStream sink) throws IOException {
-        InputStream tee = new FilterInputStream(body) {
-            @Override
-            public int read() throws IOException {
-                int c = super.read();
-                if (c >= 0) {
-                    sink.write(c);
-                }
-                return c;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                if (n > 0) {
-                    sink.write(b, off, n);
-                }
-                return n;
-            }
-        };
-        try (JsonParser p = Json.FACTORY.createParser(tee)) {
-            JsonToken first = p.nextToken();
-            if (first != JsonToken.START_ARRAY) {
-                throw new OcsException(ExitCode.SERVER_ERROR, "expected a list of messages, got "
-                        + (first == null ? "nothing" : first.asString() == null ? first.name() : "'" + first.asString() + "'"));
-            }
-            p.skipChildren();
-            if (p.nextToken() != null) {
-                throw new OcsException(ExitCode.SERVER_ERROR, "the server sent more after its list of messages");
-            }
-        } catch (JsonProcessingException e) {
-            throw new OcsException(ExitCode.SERVER_ERROR, "the server's messages are not whole JSON ("
-                    + e.getOriginalMessage() + ")", e);
-        }
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -40,24 +40,9 @@ final class Follow {
         Follower follower = new Follower(services.api(), new Follower.Options(limit, Duration.ofSeconds(30),
                 options.maxRetries, true, true, options.permissionPolicy(), options.questionPolicy(), false,
                 options.budget()), view);
-        Thread hook = new Thread(() -> {
-            services.out().flush();
-            services.err().println();
-            services.err().println("ocs: stopped waiting; " + sid + " is still running. Stop it with: "
-                    + services.ocsCommand() + " abort " + sid);
-            services.err().flush();
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        Follower.Outcome outcome;
-        try {
-            outcome = follower.follow(feed, Follower.Start.started(sid));
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running
-            }
-        }
+        Follower.Outcome outcome = onCtrlC(services, services.err()::println, "stopped waiting; " + sid
+                + " is still running. Stop it with: " + services.ocsCommand() + " abort " + sid,
+                () -> follower.follow(feed, Follower.Start.started(sid)));
         return finish(new Sessions(services.api()), sid, before, outcome, view.streamedText());
     }
 
@@ -98,6 +83,35 @@ final class Follow {
             return ExitCode.FINDING;
         }
         return code;
+    }
+
+    /** Following, which Ctrl-C may end. */
+    interface Following<T> {
+        T run() throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code body}; when Ctrl-C ends the process meanwhile (the JVM shutting down), stdout is flushed,
+     * {@code before} runs (a blank line, or clearing the status line) and {@code said} goes to stderr.
+     */
+    static <T> T onCtrlC(Services services, Runnable before, String said, Following<T> body)
+            throws InterruptedException {
+        Thread hook = new Thread(() -> {
+            services.out().flush();
+            before.run();
+            services.err().println("ocs: " + said);
+            services.err().flush();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return body.run();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running
+            }
+        }
     }
 
     /** The line that says what a stopped run waits on and the command that answers it. */

@@ -86,26 +86,12 @@ public final class WaitCommand implements Callable<Integer> {
             Map<String, Status> status = sessions.statuses(roots);
             Waiting waiting = sessions.waiting(null);
             Map<String, String> children = owners(sessions, roots, waiting);
-            Map<String, Budget.Spend> spent = budget == null ? Map.of() : spentSoFar(sessions, roots, status);
+            Map<String, Budget.Spend> spent = budget == null ? Map.of() : sessions.runSpend(roots, status);
             Follower follower = new Follower(api, new Follower.Options(limit, Duration.ofSeconds(30), maxRetries,
                     true, false, Follower.Policy.STOP, Follower.Policy.STOP, any, budget),
                     new Progress(line, roots.size(), any));
-            Thread hook = new Thread(() -> {
-                services.out().flush();
-                line.clear();
-                services.err().println("ocs: stopped waiting (the sessions are not touched)");
-                services.err().flush();
-            });
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                outcome = follower.follow(feed, new Follower.Start(roots, children, status, waiting, spent));
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // already shutting down: the hook is running
-                }
-            }
+            outcome = Follow.onCtrlC(services, line::clear, "stopped waiting (the sessions are not touched)",
+                    () -> follower.follow(feed, new Follower.Start(roots, children, status, waiting, spent)));
         }
         line.clear();
         return report(sessions, roots, outcome, budget, limit);
@@ -132,22 +118,6 @@ public final class WaitCommand implements Callable<Integer> {
             if (sid != null && at != null && roots.contains(at) && !roots.contains(sid)) {
                 out.put(sid, at);
             }
-        }
-        return out;
-    }
-
-    /** What each busy session's run in progress has spent: its steps since the newest prompt. */
-    private static Map<String, Budget.Spend> spentSoFar(Sessions sessions, List<String> roots,
-                                                        Map<String, Status> status) {
-        Map<String, Budget.Spend> out = new HashMap<>();
-        for (String sid : roots) {
-            if (status.get(sid).idle()) {
-                continue;
-            }
-            Budget.Spend[] spent = {Budget.Spend.NONE};
-            sessions.messages(sid, 0, ReadOptions.DEFAULT, m -> spent[0] = m.isUser() ? Budget.Spend.NONE
-                    : m.isAssistant() ? spent[0].plus(m.tokens.total(), m.cost) : spent[0]);
-            out.put(sid, spent[0]);
         }
         return out;
     }

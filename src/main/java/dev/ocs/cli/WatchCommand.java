@@ -83,25 +83,11 @@ public final class WatchCommand implements Callable<Integer> {
             Follower follower = new Follower(client, new Follower.Options(limit, Duration.ofSeconds(30), null,
                     untilIdle, false, onPerson, onPerson), new TailRenderer(services.json(), thinking, services.out(),
                     services.err(), new Style(services.colorOut()), services.ocsCommand()));
-            Thread hook = new Thread(() -> {
-                services.out().flush();
-                services.err().println();
-                services.err().println("ocs: stopped watching " + sid + " (the session is not touched)");
-                services.err().flush();
-            });
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                Map<String, String> family = new java.util.HashMap<>();
-                children.forEach(c -> family.put(c, sid));
-                outcome = follower.follow(feed, new Follower.Start(List.of(sid), family, Map.of(sid, status),
-                        waiting));
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // already shutting down: the hook is running
-                }
-            }
+            Map<String, String> family = new java.util.HashMap<>();
+            children.forEach(c -> family.put(c, sid));
+            outcome = Follow.onCtrlC(services, services.err()::println, "stopped watching " + sid
+                    + " (the session is not touched)", () -> follower.follow(feed, new Follower.Start(List.of(sid),
+                    family, Map.of(sid, status), waiting)));
         }
         services.out().flush();
         return switch (outcome.end()) {

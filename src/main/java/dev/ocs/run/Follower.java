@@ -10,6 +10,7 @@ import dev.ocs.session.Permission;
 import dev.ocs.session.Question;
 import dev.ocs.session.Sessions;
 import dev.ocs.session.Status;
+import dev.ocs.session.Tokens;
 import dev.ocs.session.Waiting;
 
 import java.time.Duration;
@@ -395,10 +396,7 @@ public final class Follower {
         if (opt.budget() == null) {
             return;
         }
-        JsonNode tokens = part.get("tokens");
-        JsonNode cache = Json.obj(tokens, "cache");
-        long n = Json.num(tokens, "input") + Json.num(tokens, "output") + Json.num(tokens, "reasoning")
-                + Json.num(cache, "read") + Json.num(cache, "write");
+        long n = Tokens.from(part.get("tokens")).total();
         String id = Json.text(part, "id");
         Map<String, Budget.Spend> seen = steps.computeIfAbsent(sid, k -> new LinkedHashMap<>());
         seen.put(id != null ? id : "step-" + seen.size(), new Budget.Spend(n, Json.dbl(part, "cost")));

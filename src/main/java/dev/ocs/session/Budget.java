@@ -16,6 +16,11 @@ public record Budget(Double maxCost, Long maxTokens) {
         public Spend plus(long moreTokens, double moreCost) {
             return new Spend(tokens + moreTokens, cost + moreCost);
         }
+
+        /** The newest run's spend after one more message, in order: a prompt starts a new run. */
+        public Spend after(Message m) {
+            return m.isUser() ? NONE : m.isAssistant() ? plus(m.tokens.total(), m.cost) : this;
+        }
     }
 
     /** The budget the options give, or null when they give none. */

@@ -116,14 +116,13 @@ public final class Diagnosis {
 
         public void message(Message m) {
             last = m;
+            spent = spent.after(m);
             if (m.isUser()) {
-                spent = Budget.Spend.NONE;
                 previousUserModel = m.model();
                 if (m.id != null) {
                     promptModels.put(m.id, previousUserModel);
                 }
             } else if (m.isAssistant()) {
-                spent = spent.plus(m.tokens.total(), m.cost);
                 lastAnswer = m.id;
                 judgePending(false);
                 pending = m;

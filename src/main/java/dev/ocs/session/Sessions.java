@@ -1,11 +1,19 @@
 package dev.ocs.session;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
 import dev.ocs.api.Api;
 import dev.ocs.http.ApiException;
+import dev.ocs.http.Json;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,22 +48,75 @@ public final class Sessions {
         }
     }
 
-    /** What to do with a body's bytes. */
-    public interface BodySink {
-        void accept(java.io.InputStream body) throws java.io.IOException;
+    /** What each busy session's run in progress has spent so far: its steps since the newest prompt. */
+    public java.util.Map<String, Budget.Spend> runSpend(List<String> sids, java.util.Map<String, Status> status) {
+        java.util.Map<String, Budget.Spend> out = new java.util.HashMap<>();
+        for (String sid : sids) {
+            if (!status.get(sid).idle()) {
+                Budget.Spend[] spent = {Budget.Spend.NONE};
+                messages(sid, 0, ReadOptions.DEFAULT, m -> spent[0] = spent[0].after(m));
+                out.put(sid, spent[0]);
+            }
+        }
+        return out;
     }
 
-    /** The session's messages as the server sends them, handed over as a stream of bytes. */
-    public void rawMessages(String sid, BodySink sink) {
+    /**
+     * The session's messages exactly as the server sends them, copied to {@code sink} as they arrive, while a
+     * streaming parser checks they are one whole JSON list (a body cut short, or not JSON, is exit 6). Nothing is
+     * kept but the parser's buffer.
+     */
+    public void copyMessages(String sid, OutputStream sink) {
         try {
             api.messages(sid, null, body -> {
-                sink.accept(body);
+                copyWhole(body, sink);
                 return null;
             });
         } catch (ApiException e) {
             throw notFound(sid, e);
         }
     }
+
+    /**
+     * Copies the messages' bytes as they arrive while a streaming parser checks they are one whole JSON list (a
+     * body cut short, or not JSON, is exit 6 and nothing is written). Nothing is kept but the parser's buffer.
+     */
+    private static void copyWhole(InputStream body, OutputStream sink) throws IOException {
+        InputStream tee = new FilterInputStream(body) {
+            @Override
+            public int read() throws IOException {
+                int c = super.read();
+                if (c >= 0) {
+                    sink.write(c);
+                }
+                return c;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    sink.write(b, off, n);
+                }
+                return n;
+            }
+        };
+        try (JsonParser p = Json.FACTORY.createParser(tee)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_ARRAY) {
+                throw new OcsException(ExitCode.SERVER_ERROR, "expected a list of messages, got "
+                        + (first == null ? "nothing" : first.asString() == null ? first.name() : "'" + first.asString() + "'"));
+            }
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                throw new OcsException(ExitCode.SERVER_ERROR, "the server sent more after its list of messages");
+            }
+        } catch (JsonProcessingException e) {
+            throw new OcsException(ExitCode.SERVER_ERROR, "the server's messages are not whole JSON ("
+                    + e.getOriginalMessage() + ")", e);
+        }
+    }
+
 
     /**
      * The info of each session (read four at a time), all of them or none: when any does not exist, exit 5 naming

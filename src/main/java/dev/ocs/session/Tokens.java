@@ -7,7 +7,8 @@ import dev.ocs.http.Json;
 public record Tokens(long input, long output, long reasoning, long cacheRead, long cacheWrite) {
     public static final Tokens ZERO = new Tokens(0, 0, 0, 0, 0);
 
-    static Tokens from(JsonNode n) {
+    /** Tokens as opencode writes them ({@code {input, output, reasoning, cache: {read, write}}}); zero without. */
+    public static Tokens from(JsonNode n) {
         if (n == null || !n.isObject()) {
             return ZERO;
         }

@@ -136,7 +136,7 @@ class ProfilesTest {
     }
 
     @Test
-    void noConfigFileIsTodaysDefaults() {
+    void noConfigFileMeansNoServers() {
         Cli.Result r = cli().env("OPENCODE_SERVER_PASSWORD", "x").run("--json", "config", "list");
         assertEquals(ExitCode.OK, r.exitCode(), r.toString());
         assertTrue(r.out().contains("\"servers\": [ ]"), r.out());

@@ -50,7 +50,7 @@ final class Follow {
         ReadOptions opt = new ReadOptions(options.full || !services.json(), options.thinking);
         Report report = sessions.report(sid, 0, before, opt,
                 services.diagnosis(null).withStreamErrors(outcome.sessionErrors()).withBudget(options.budget()),
-                services.json() ? Reports.view(services, opt) : ReportView.NONE);
+                services.json() ? Reports.view(services, opt, options.brief, !options.brief) : ReportView.NONE);
         if (!services.json() && !streamed) {
             String answer = report.finalText();
             if (answer != null) {

@@ -19,7 +19,7 @@ public final class OcsCommand implements Runnable {
     /** The subcommands, in the order help lists them. Only the one a call names is built (see commandLine). */
     static final List<String> COMMANDS = List.of("inspect", "send", "wait", "abort", "approve", "answer", "list",
             "watch", "export", "diff", "todo", "fork", "rename", "delete", "models", "serve-check", "doctor",
-            "config", "completion", "help");
+            "config", "mcp", "completion", "help");
 
     /** A subcommand's model: each command declares its own options ({@link Args}). */
     private static CommandSpec command(String name, Services services) {
@@ -42,6 +42,7 @@ public final class OcsCommand implements Runnable {
             case "models": return new ModelsCommand(services).spec;
             case "doctor": return new DoctorCommand(services).spec;
             case "config": return new ConfigCommand(services).spec;
+            case "mcp": return new McpCommand(services).spec;
             case "completion": return new CompletionCommand(services).spec;
             case "help": return new HelpCommand(services).spec;
             default: throw new IllegalArgumentException(name);
@@ -140,19 +141,25 @@ public final class OcsCommand implements Runnable {
 
     /** The command a call names: the first argument that is a command name and not an option's value. */
     static String named(String[] args) {
+        int i = commandIndex(args);
+        return i < 0 ? null : args[i];
+    }
+
+    /** Where {@link #named} found the command in {@code args}, or -1. */
+    static int commandIndex(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--")) {
-                return null;
+                return -1;
             }
             if (COMMANDS.contains(a)) {
-                return a;
+                return i;
             }
             if (GLOBAL_WITH_VALUE.contains(a)) {
                 i++;
             }
         }
-        return null;
+        return -1;
     }
 
     static String property(String key) {
@@ -200,6 +207,12 @@ public final class OcsCommand implements Runnable {
                 }
                 services.err().flush();
                 return o.exitCode();
+            }
+            if (ex instanceof InterruptedException) {
+                // the command's thread was interrupted: ocs mcp's cancellation (Ctrl-C ends the process instead)
+                services.err().println("ocs: interrupted");
+                services.err().flush();
+                return ExitCode.INTERRUPTED;
             }
             services.err().println("ocs: unexpected error: " + services.redact(String.valueOf(ex))
                     + (services.verbose() ? "" : " (run with -v for details; please report it)"));

@@ -19,6 +19,7 @@ public final class WaitOptions {
     String timeout;
     int maxRetries;
     boolean full;
+    boolean brief;
     Double maxCost;
     Long maxTokens;
 
@@ -43,6 +44,8 @@ public final class WaitOptions {
                 .description("Stop waiting once the server's retry attempt passes N (default ${DEFAULT-VALUE})."));
         a.flag(v -> full = v, OptionSpec.builder("--full")
                 .description("With --wait --json: texts and tool outputs whole."));
+        a.flag(v -> brief = v, OptionSpec.builder("--brief")
+                .description("With --wait --json: the report as inspect --brief gives it (bounded in size)."));
         addBudget(a, v -> maxCost = v, v -> maxTokens = v);
     }
 
@@ -98,6 +101,10 @@ public final class WaitOptions {
             throw OcsException.usage("--max-cost and --max-tokens watch a run: add --wait");
         }
         budget();
+        if (brief && !(json && waiting())) {
+            throw OcsException.usage("--brief goes with --wait --json (without --json the answer is all that is "
+                    + "printed)");
+        }
         if (stream && json) {
             throw OcsException.usage("--stream writes the answer as text; use --wait with --json for the report");
         }

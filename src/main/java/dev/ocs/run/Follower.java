@@ -154,6 +154,9 @@ public final class Follower {
             boolean unsteady = false;
             boolean failing = false;
             while (true) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException(); // a cancelled call of ocs mcp: stop waiting, leave the run
+                }
                 long now = System.nanoTime();
                 if (now >= deadline) {
                     return outcome(End.TIMEOUT, null);

@@ -33,6 +33,15 @@ final class OcsProcess implements AutoCloseable {
     }
 
     static OcsProcess start(Map<String, String> extraEnv, String... args) {
+        return start(extraEnv, false, args);
+    }
+
+    /** With a standard input the test writes to ({@link #send}, {@link #closeInput}), for ocs mcp. */
+    static OcsProcess startPiped(String... args) {
+        return start(Map.of(), true, args);
+    }
+
+    private static OcsProcess start(Map<String, String> extraEnv, boolean piped, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.ocs.Main"));
         cmd.addAll(List.of(args));
@@ -40,7 +49,9 @@ final class OcsProcess implements AutoCloseable {
         pb.environment().putAll(RealServer.server().env());
         pb.environment().putAll(extraEnv);
         pb.environment().remove("NO_COLOR");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (!piped) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
         try {
             return new OcsProcess(pb.start());
         } catch (IOException e) {
@@ -67,6 +78,24 @@ final class OcsProcess implements AutoCloseable {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** Writes one line (UTF-8, newline added) to the process's standard input. */
+    void send(String line) {
+        try {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void closeInput() {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String out() {

@@ -1,0 +1,234 @@
+package dev.ocs.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocs.ExitCode;
+import dev.ocs.cli.OcsCommand;
+import dev.ocs.cli.Services;
+import dev.ocs.http.Json;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code ocs mcp}: an MCP server on stdio (the SDK's classic server) whose tools are ocs's commands. Each call
+ * runs its command in-process, as the command line would with {@code --json}, with its own streams: the JSON
+ * on its stdout becomes the result, its one-line error the error result. stdout belongs to the protocol; logs,
+ * the SDK's included, go to stderr.
+ */
+public final class McpServe {
+    private final Map<String, String> env;
+    private final List<String> globalArgs;
+    private final PrintWriter log;
+    private final boolean verbose;
+    private final Calls calls = new Calls();
+
+    /**
+     * @param globalArgs the connection options {@code ocs mcp} was started with, given to every command it runs
+     * @param log        stderr
+     */
+    public McpServe(Map<String, String> env, List<String> globalArgs, PrintWriter log, boolean verbose) {
+        this.env = env;
+        this.globalArgs = List.copyOf(globalArgs);
+        this.log = log;
+        this.verbose = verbose;
+    }
+
+    /** Serves until the client closes stdin; then the calls still running are left (their runs go on). */
+    public int serve(InputStream stdin, OutputStream stdout, String version) throws InterruptedException {
+        Inbound in = new Inbound(stdin, calls, log);
+        // the SDK's own mapper, configured as the SDK expects (ocs's is set up for reading the server's JSON)
+        JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, in, stdout);
+        List<SyncToolSpecification> specs = new ArrayList<>();
+        for (Tools.Tool t : Tools.all()) {
+            specs.add(SyncToolSpecification.builder().tool(describe(t))
+                    .callHandler((exchange, request) -> call(t, request)).build());
+        }
+        McpSyncServer server = McpServer.sync(transport)
+                .serverInfo("ocs", version)
+                .instructions("ocs drives and diagnoses the sessions of an opencode server (opencode serve): "
+                        + "send prompts and wait for answers, find out why an answer is empty or broken, and "
+                        + "answer what a run asks of a person. " + Tools.FINDINGS)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .jsonMapper(mapper)
+                .validateToolInputs(true)
+                .tools(specs)
+                .build();
+        log.println("ocs mcp: serving " + specs.size() + " tools on stdio; end of input stops it");
+        in.closed().await();
+        calls.cancelAll("the client closed stdin");
+        for (int i = 0; i < 50 && !calls.idle(); i++) {
+            TimeUnit.MILLISECONDS.sleep(40);
+        }
+        server.closeGracefully();
+        return ExitCode.OK;
+    }
+
+    private static McpSchema.Tool describe(Tools.Tool t) {
+        return McpSchema.Tool.builder().name(t.name()).title(t.title()).description(t.description())
+                .inputSchema(t.inputSchema())
+                .annotations(new McpSchema.ToolAnnotations(t.title(), t.readOnly(), !t.readOnly()
+                        && t.name().equals("abort_session"), t.readOnly(), false, null))
+                .build();
+    }
+
+    /** One call: its command, run as the command line runs it; never a protocol error. */
+    McpSchema.CallToolResult call(Tools.Tool tool, McpSchema.CallToolRequest request) {
+        String id = request.meta() == null ? null : (String) request.meta().get(Inbound.REQUEST_ID);
+        Calls.Call call = calls.start(id);
+        try {
+            Tools.Command command;
+            try {
+                command = tool.argv().apply(new Arguments(request.arguments()));
+            } catch (Arguments.Invalid e) {
+                return error("ocs: " + e.getMessage() + " (exit " + ExitCode.USAGE + ")");
+            }
+            Run run = run(command, tool.json());
+            if (call.cancelled()) {
+                return cancelled(tool, command, run, call.reason(), new Arguments(request.arguments()));
+            }
+            return result(tool, command, run);
+        } finally {
+            calls.end(id, call);
+        }
+    }
+
+    /** What one command did: its exit code, stdout and stderr. */
+    record Run(int exit, byte[] stdout, String stderr) {
+        /** The command's last one-line message ("ocs: …"), or null. */
+        String message() {
+            String said = null;
+            for (String line : stderr.split("\n")) {
+                if (line.startsWith("ocs: ")) {
+                    said = line;
+                }
+            }
+            return said;
+        }
+    }
+
+    Run run(Tools.Command command, boolean json) {
+        List<String> args = new ArrayList<>(globalArgs);
+        if (json) {
+            args.add("--json");
+        }
+        args.addAll(command.args());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        InputStream stdin = new ByteArrayInputStream(command.stdin() == null ? new byte[0] : command.stdin());
+        Services services = new Services(env, out, new PrintWriter(err, true), stdin, false, false);
+        int exit = OcsCommand.run(services, args.toArray(new String[0]));
+        String said = err.toString();
+        if (verbose && !said.isEmpty()) {
+            log.print(said);
+            log.flush();
+        }
+        return new Run(exit, out.toByteArray(), said);
+    }
+
+    private McpSchema.CallToolResult result(Tools.Tool tool, Tools.Command command, Run run) {
+        int exit = run.exit();
+        boolean report = exit == ExitCode.OK || exit == ExitCode.FINDING || exit == ExitCode.TIMEOUT
+                || exit == ExitCode.PERMISSION;
+        if (!report) {
+            String said = run.message();
+            return error((said == null ? "ocs: failed" : said) + " (exit " + exit + ")");
+        }
+        if (!tool.json()) {
+            return McpSchema.CallToolResult.builder()
+                    .addTextContent(new String(run.stdout(), StandardCharsets.UTF_8)).isError(false).build();
+        }
+        ObjectNode doc;
+        try {
+            JsonNode n = Json.mapper().readTree(run.stdout());
+            if (n instanceof ObjectNode o) {
+                doc = o;
+            } else {
+                doc = Json.mapper().createObjectNode();
+                doc.set("sessions", n); // wait's array
+            }
+        } catch (java.io.IOException e) {
+            return error("ocs: the command's output was not JSON (" + e.getMessage() + ") (exit 6)");
+        }
+        doc.put("exitCode", exit);
+        String next = next(tool, exit, command.sessionID());
+        if (next != null) {
+            doc.put("next", next);
+        }
+        if ((exit == ExitCode.TIMEOUT || exit == ExitCode.PERMISSION) && run.message() != null) {
+            doc.put("message", run.message());
+        }
+        return McpSchema.CallToolResult.builder().addTextContent(doc.toString())
+                .structuredContent(Json.mapper().convertValue(doc, LINKED_MAP)).isError(false).build();
+    }
+
+    /** For a model: what to do after a wait that did not end the run. */
+    private static String next(Tools.Tool tool, int exit, String sid) {
+        if (!tool.following()) {
+            return null;
+        }
+        String which = sid == null ? "" : " with session_ids [\"" + sid + "\"]";
+        if (exit == ExitCode.TIMEOUT) {
+            return "still running: call wait_session" + which;
+        }
+        if (exit == ExitCode.PERMISSION) {
+            return "waiting on a person: see the findings (permission-pending: call approve_permission; "
+                    + "question-pending: call answer_question), then call wait_session" + which;
+        }
+        return null;
+    }
+
+    private static final Pattern SESSION_LINE = Pattern.compile("(?m)^session (ses_\\S+)$");
+
+    /**
+     * The client cancelled the call: the command stopped waiting (exit 130) and the run goes on, unless the call
+     * asked for {@code abort_on_cancel}. The SDK still sends this result; a client that cancelled ignores it.
+     */
+    private McpSchema.CallToolResult cancelled(Tools.Tool tool, Tools.Command command, Run run, String reason,
+                                               Arguments args) {
+        String sid = command.sessionID();
+        Matcher m = SESSION_LINE.matcher(run.stderr());
+        if (sid == null && m.find()) {
+            sid = m.group(1); // send's new session, named on stderr once created
+        }
+        boolean abort = tool.following() && args.bool("abort_on_cancel", false) && sid != null;
+        String said = "ocs: cancelled" + (reason == null ? "" : " (" + reason + ")");
+        if (abort) {
+            Run aborted = run(new Tools.Command(List.of("abort", sid), null, sid), true);
+            said += aborted.exit() == ExitCode.OK ? "; aborted " + sid : "; could not abort " + sid + ": "
+                    + aborted.message();
+        } else if (sid != null) {
+            said += "; " + sid + " keeps running";
+        }
+        if (verbose) {
+            log.println(said);
+        }
+        return error(said + " (exit " + ExitCode.INTERRUPTED + ")");
+    }
+
+    private static McpSchema.CallToolResult error(String message) {
+        return McpSchema.CallToolResult.builder().addTextContent(message).isError(true).build();
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>> LINKED_MAP =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {};
+}

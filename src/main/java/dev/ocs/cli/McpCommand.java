@@ -29,6 +29,8 @@ public final class McpCommand implements Callable<Integer> {
         // The SDK logs through SLF4J: to stderr, and only what matters unless -v.
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", services.verbose() ? "debug" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
         CommandLine root = spec.commandLine().getParent();
         String[] original = root.getParseResult().originalArgs().toArray(new String[0]);
         McpServe serve = new McpServe(services.environment(), globalArgs(original), services.err(),

@@ -84,10 +84,11 @@ public final class McpServe {
     }
 
     private static McpSchema.Tool describe(Tools.Tool t) {
-        return McpSchema.Tool.builder().name(t.name()).title(t.title()).description(t.description())
-                .inputSchema(t.inputSchema())
-                .annotations(new McpSchema.ToolAnnotations(t.title(), t.readOnly(), !t.readOnly()
-                        && t.name().equals("abort_session"), t.readOnly(), false, null))
+        // read-only tools can be called again at will; abort_session is the one that ends something
+        return McpSchema.Tool.builder(t.name(), t.inputSchema()).title(t.title()).description(t.description())
+                .annotations(McpSchema.ToolAnnotations.builder().title(t.title()).readOnlyHint(t.readOnly())
+                        .destructiveHint(t.name().equals("abort_session")).idempotentHint(t.readOnly())
+                        .build())
                 .build();
     }
 
@@ -145,7 +146,7 @@ public final class McpServe {
         return new Run(exit, out.toByteArray(), said);
     }
 
-    private McpSchema.CallToolResult result(Tools.Tool tool, Tools.Command command, Run run) {
+    McpSchema.CallToolResult result(Tools.Tool tool, Tools.Command command, Run run) {
         int exit = run.exit();
         boolean report = exit == ExitCode.OK || exit == ExitCode.FINDING || exit == ExitCode.TIMEOUT
                 || exit == ExitCode.PERMISSION;

@@ -113,15 +113,23 @@ public final class OpencodeServer implements AutoCloseable {
      */
     public static Path ensureInstalled(String version, PrintWriter progress) {
         if (!version.matches("[0-9]+\\.[0-9]+\\.[0-9]+")) throw new IllegalArgumentException("not a version: " + version);
-        Path dir = cacheRoot().resolve("opencode-" + version);
-        Path binary = dir.resolve("node_modules").resolve(ServerLauncher.platformPackage()).resolve("bin").resolve("opencode");
-        if (Files.isExecutable(binary)) return binary;
+        return npmInstall(ServerLauncher.platformPackage() + "@" + version, "opencode-" + version,
+                Path.of("node_modules", ServerLauncher.platformPackage(), "bin", "opencode"), progress);
+    }
+
+    /**
+     * An npm package installed into {@code cacheRoot()/dirName} on first use (one installer at a time, under a
+     * file lock); answers the installed file {@code expected} (relative to that folder).
+     */
+    public static Path npmInstall(String pkg, String dirName, Path expected, PrintWriter progress) {
+        Path dir = cacheRoot().resolve(dirName);
+        Path file = dir.resolve(expected);
+        if (Files.exists(file)) return file;
         try {
             Files.createDirectories(dir);
             try (FileChannel ch = FileChannel.open(dir.resolve(".install.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 ch.lock(); // released when the channel closes
-                if (Files.isExecutable(binary)) return binary;
-                String pkg = ServerLauncher.platformPackage() + "@" + version;
+                if (Files.exists(file)) return file;
                 progress.println("installing " + pkg + " into " + dir + " (npm, once)");
                 progress.flush();
                 Path npmLog = dir.resolve("npm-install.log");
@@ -136,17 +144,17 @@ public final class OpencodeServer implements AutoCloseable {
                     npm.destroyForcibly();
                     throw new IllegalStateException("npm install " + pkg + " took over 10 minutes; log: " + npmLog);
                 }
-                if (npm.exitValue() != 0 || !Files.isExecutable(binary)) {
+                if (npm.exitValue() != 0 || !Files.exists(file)) {
                     throw new IllegalStateException("npm install " + pkg + " failed (exit " + npm.exitValue()
-                            + "); no " + binary + ". Last lines of " + npmLog + ":\n" + ServerLauncher.tail(npmLog, 15));
+                            + "); no " + file + ". Last lines of " + npmLog + ":\n" + ServerLauncher.tail(npmLog, 15));
                 }
-                return binary;
+                return file;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("could not install opencode into " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("could not install " + pkg + " into " + dir + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while installing opencode", e);
+            throw new IllegalStateException("interrupted while installing " + pkg, e);
         }
     }
 

@@ -51,6 +51,21 @@ class CommandLineTest {
     }
 
     @Test
+    void ocsMcpPassesItsGlobalOptionsToEveryCall() {
+        assertEquals(java.util.List.of("--server", "mcp", "-v", "--url", "http://x"), McpCommand.globalArgs(
+                new String[] {"--server", "mcp", "-v", "mcp", "--json", "--url", "http://x"}));
+    }
+
+    @Test
+    void briefGoesWithWaitAndJson() {
+        for (String[] args : new String[][] {{"send", "--brief", "--wait", "hi"}, {"send", "--brief", "--json", "hi"}}) {
+            Cli.Result r = cli().run(args);
+            assertEquals(ExitCode.USAGE, r.exitCode(), r.toString());
+            assertTrue(r.err().startsWith("ocs: --brief goes with --wait --json"), r.err());
+        }
+    }
+
+    @Test
     void unknownCommandsAndNoCommandAreUsageErrors() {
         Cli.Result r = cli().run("bogus");
         assertEquals(ExitCode.USAGE, r.exitCode(), r.toString());

@@ -16,16 +16,17 @@ public final class McpCommand implements Callable<Integer> {
     McpCommand(Services services) {
         this.services = services;
         Args a = new Args(this, "mcp", false,
-                "Serve ocs's commands as tools of the Model Context Protocol (MCP), on stdio, to an agent.",
-                "Tools: list_sessions, inspect_session, send_prompt, wait_session, approve_permission,",
-                "answer_question, abort_session, export_session, server_status; each returns its command's --json.",
-                "The connection options (--url, --server, ...) given here apply to every call. It runs until the",
-                "client closes standard input.");
+                "Serve ocs's commands as tools of the Model Context Protocol (MCP), on stdio, to an agent "
+                        + "(the agent starts it; see the README for a client's configuration).",
+                "Tools: list_sessions, inspect_session, send_prompt, wait_session, approve_permission, "
+                        + "answer_question, abort_session, export_session, server_status; each returns its "
+                        + "command's --json. The connection options given here (--url, --server, ...) apply to "
+                        + "every call. It runs until the client closes standard input.");
         spec = a.spec();
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, java.io.IOException {
         // The SDK logs through SLF4J: to stderr, and only what matters unless -v.
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", services.verbose() ? "debug" : "warn");

@@ -8,19 +8,24 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * What the client writes on stdin, on its way to the SDK's stdio transport, one JSON-RPC message a line.
+ * What the client writes on stdin, on its way to the SDK's stdio transport, one JSON-RPC message a line. A
+ * thread of its own reads stdin, so the end of input is seen whatever the SDK's reader does.
  *
  * <p>The SDK's classic server (every release up to 2.2.0) has no handler for {@code notifications/cancelled}: it
  * logs the notification as unknown and lets the tool run on. So ocs takes that notification here and hands it to
  * {@link Calls}, and it tags each {@code tools/call} with its JSON-RPC id in {@code params._meta} under
  * {@link #REQUEST_ID}, so that the tool's handler knows which request it serves (the SDK gives a handler the
- * request's params, not its id). Every other line passes as it came, byte for byte.
+ * request's params, not its id). A line that is not a JSON-RPC message is dropped with a line on stderr (the SDK
+ * would log a stack trace for it and answer nothing). Every other line passes as it came, byte for byte.
  */
-final class Inbound extends InputStream {
+final class Inbound {
     /** The key under {@code params._meta} that carries a tools/call's JSON-RPC id (as JSON text). */
     static final String REQUEST_ID = "dev.ocs/requestId";
     /** A line longer than this is dropped (said on stderr), so a runaway client cannot exhaust the heap. */
@@ -30,9 +35,6 @@ final class Inbound extends InputStream {
     private final Calls calls;
     private final PrintWriter log;
     private final CountDownLatch closed = new CountDownLatch(1);
-    private byte[] line = new byte[0];
-    private int pos;
-    private boolean eof;
 
     Inbound(InputStream in, Calls calls, PrintWriter log) {
         this.in = new BufferedInputStream(in, 65536);
@@ -45,32 +47,33 @@ final class Inbound extends InputStream {
         return closed;
     }
 
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
-        }
-        while (pos >= line.length) {
-            if (eof || !nextLine()) {
-                eof = true;
+    /** Starts reading stdin; answers what the SDK is to read. */
+    InputStream start() throws IOException {
+        PipedInputStream sdk = new PipedInputStream(65536);
+        PipedOutputStream to = new PipedOutputStream(sdk);
+        Thread t = new Thread(() -> {
+            try (to) {
+                byte[] line;
+                while ((line = nextLine()) != null) {
+                    byte[] passed = pass(line);
+                    if (passed.length > 0) {
+                        to.write(passed);
+                        to.flush();
+                    }
+                }
+            } catch (IOException e) {
+                log.println("ocs mcp: standard input failed: " + e.getMessage());
+            } finally {
                 closed.countDown();
-                return -1;
             }
-        }
-        int n = Math.min(len, line.length - pos);
-        System.arraycopy(line, pos, b, off, n);
-        pos += n;
-        return n;
+        }, "ocs-mcp-stdin");
+        t.setDaemon(true);
+        t.start();
+        return sdk;
     }
 
-    /** Reads the next line the SDK is to see (or none, for a line taken here); false at the end of stdin. */
-    private boolean nextLine() throws IOException {
+    /** The next line of stdin without its newline (empty for one too long, said on stderr); null at the end. */
+    byte[] nextLine() throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         boolean tooLong = false;
         int c;
@@ -82,27 +85,33 @@ final class Inbound extends InputStream {
             }
         }
         if (c < 0 && buf.size() == 0) {
-            return false;
+            return null;
         }
-        pos = 0;
         if (tooLong) {
             log.println("ocs mcp: dropped a message of over " + MAX_LINE / (1024 * 1024) + " MiB from the client");
-            line = new byte[0];
-            return true;
+            return new byte[0];
         }
-        line = pass(buf.toByteArray());
-        return true;
+        return buf.toByteArray();
     }
 
-    /** The line as the SDK is to see it, with its newline; empty when it was taken here. */
+    /** The line as the SDK is to see it, with its newline; empty when it was taken or dropped here. */
     byte[] pass(byte[] raw) {
+        if (new String(raw, StandardCharsets.UTF_8).isBlank()) {
+            return new byte[0];
+        }
         JsonNode msg;
         try {
             msg = Json.mapper().readTree(raw);
         } catch (IOException e) {
-            msg = null; // not JSON: the SDK says so to the client
+            msg = null;
         }
-        String method = msg != null && msg.isObject() ? Json.text(msg, "method") : null;
+        if (msg == null || !msg.isObject() || !"2.0".equals(Json.text(msg, "jsonrpc"))) {
+            String shown = new String(raw, StandardCharsets.UTF_8).strip();
+            log.println("ocs mcp: ignored a line that is not a JSON-RPC 2.0 message: "
+                    + (shown.length() > 80 ? shown.substring(0, 80) + "…" : shown));
+            return new byte[0];
+        }
+        String method = Json.text(msg, "method");
         if ("notifications/cancelled".equals(method)) {
             JsonNode id = msg.path("params").get("requestId");
             if (id != null) {

@@ -15,6 +15,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -53,16 +54,17 @@ public final class McpServe {
     }
 
     /** Serves until the client closes stdin; then the calls still running are left (their runs go on). */
-    public int serve(InputStream stdin, OutputStream stdout, String version) throws InterruptedException {
-        Inbound in = new Inbound(stdin, calls, log);
-        // the SDK's own mapper, configured as the SDK expects (ocs's is set up for reading the server's JSON)
-        JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
-        StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, in, stdout);
+    public int serve(InputStream stdin, OutputStream stdout, String version) throws InterruptedException, IOException {
         List<SyncToolSpecification> specs = new ArrayList<>();
         for (Tools.Tool t : Tools.all()) {
             specs.add(SyncToolSpecification.builder().tool(describe(t))
                     .callHandler((exchange, request) -> call(t, request)).build());
         }
+        log.println("ocs mcp: serving " + specs.size() + " tools on stdio; end of input stops it");
+        Inbound in = new Inbound(stdin, calls, log);
+        // the SDK's own mapper, configured as the SDK expects (ocs's is set up for reading the server's JSON)
+        JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, in.start(), stdout);
         McpSyncServer server = McpServer.sync(transport)
                 .serverInfo("ocs", version)
                 .instructions("ocs drives and diagnoses the sessions of an opencode server (opencode serve): "
@@ -73,7 +75,6 @@ public final class McpServe {
                 .validateToolInputs(true)
                 .tools(specs)
                 .build();
-        log.println("ocs mcp: serving " + specs.size() + " tools on stdio; end of input stops it");
         in.closed().await();
         calls.cancelAll("the client closed stdin");
         for (int i = 0; i < 50 && !calls.idle(); i++) {
@@ -167,7 +168,7 @@ public final class McpServe {
                 doc = Json.mapper().createObjectNode();
                 doc.set("sessions", n); // wait's array
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return error("ocs: the command's output was not JSON (" + e.getMessage() + ") (exit 6)");
         }
         doc.put("exitCode", exit);

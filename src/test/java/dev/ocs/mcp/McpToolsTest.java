@@ -99,7 +99,7 @@ class McpToolsTest {
         Inbound in = new Inbound(new ByteArrayInputStream(new byte[0]), calls, new PrintWriter(new StringWriter()));
         String ping = "{\"jsonrpc\":\"2.0\",\"id\":1,  \"method\":\"ping\"}";
         assertEquals(ping + "\n", line(in, ping), "byte for byte");
-        assertEquals("not json\n", line(in, "not json"));
+        assertEquals("", line(in, "not json"));
 
         JsonNode tagged = Json.mapper().readTree(line(in, "{\"jsonrpc\":\"2.0\",\"id\":\"a7\",\"method\":\"tools/call\","
                 + "\"params\":{\"name\":\"list_sessions\",\"arguments\":{},\"_meta\":{\"progressToken\":3}}}"));
@@ -122,10 +122,20 @@ class McpToolsTest {
         byte[] input = ("{\"a\":1}\n" + "x".repeat(Inbound.MAX_LINE + 10) + "\n{\"b\":2}")
                 .getBytes(StandardCharsets.UTF_8);
         Inbound in = new Inbound(new ByteArrayInputStream(input), new Calls(), new PrintWriter(log, true));
-        String all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals("{\"a\":1}\n{\"b\":2}\n", all);
+        String all = new String(in.start().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals("", all, "neither is JSON-RPC");
         assertTrue(log.toString().contains("dropped a message of over 32 MiB"), log.toString());
-        assertEquals(0, in.closed().getCount(), "the end of input is signalled");
+        assertTrue(in.closed().await(5, java.util.concurrent.TimeUnit.SECONDS), "the end of input is signalled");
+
+        StringWriter log2 = new StringWriter();
+        byte[] mixed = ("\n  \n{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\nhello\n{}\n[1]\n"
+                + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").getBytes(StandardCharsets.UTF_8);
+        Inbound in2 = new Inbound(new ByteArrayInputStream(mixed), new Calls(), new PrintWriter(log2, true));
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\n"
+                + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n",
+                new String(in2.start().readAllBytes(), StandardCharsets.UTF_8), "blank and foreign lines left out");
+        assertEquals(3, log2.toString().lines().filter(l -> l.startsWith("ocs mcp: ignored a line that is not a "
+                + "JSON-RPC 2.0 message: ")).count(), log2.toString());
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class McpCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException, java.io.IOException {
+    public Integer call() throws InterruptedException {
         // The SDK logs through SLF4J: to stderr, and only what matters unless -v.
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", services.verbose() ? "debug" : "warn");

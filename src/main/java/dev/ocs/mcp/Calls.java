@@ -43,10 +43,12 @@ final class Calls {
     }
 
     private final Map<String, Call> running = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Registers the current thread as the one serving request {@code id} (null: a call nobody can cancel). */
     Call start(String id) {
         Call c = new Call(Thread.currentThread());
+        active.incrementAndGet();
         if (id != null) {
             running.put(id, c);
         }
@@ -59,6 +61,7 @@ final class Calls {
             running.remove(id, c);
         }
         c.finish();
+        active.decrementAndGet();
     }
 
     /** A {@code notifications/cancelled} for request {@code id} (its JSON text); unknown ids are ignored. */
@@ -69,12 +72,8 @@ final class Calls {
         }
     }
 
-    /** Every call still running: the client went away. */
-    void cancelAll(String reason) {
-        running.values().forEach(c -> c.cancel(reason));
-    }
-
+    /** No call is running. */
     boolean idle() {
-        return running.isEmpty();
+        return active.get() == 0;
     }
 }

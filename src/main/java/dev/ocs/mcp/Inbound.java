@@ -8,8 +8,6 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
@@ -35,6 +33,7 @@ final class Inbound {
     private final Calls calls;
     private final PrintWriter log;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final Handoff sdk = new Handoff();
 
     Inbound(InputStream in, Calls calls, PrintWriter log) {
         this.in = new BufferedInputStream(in, 65536);
@@ -48,28 +47,105 @@ final class Inbound {
     }
 
     /** Starts reading stdin; answers what the SDK is to read. */
-    InputStream start() throws IOException {
-        PipedInputStream sdk = new PipedInputStream(65536);
-        PipedOutputStream to = new PipedOutputStream(sdk);
+    InputStream start() {
         Thread t = new Thread(() -> {
-            try (to) {
+            try {
                 byte[] line;
                 while ((line = nextLine()) != null) {
                     byte[] passed = pass(line);
                     if (passed.length > 0) {
-                        to.write(passed);
-                        to.flush();
+                        sdk.put(passed);
                     }
                 }
             } catch (IOException e) {
                 log.println("ocs mcp: standard input failed: " + e.getMessage());
             } finally {
-                closed.countDown();
+                closed.countDown(); // the SDK's own end of input comes with close(), once its answers are out
             }
         }, "ocs-mcp-stdin");
         t.setDaemon(true);
         t.start();
         return sdk;
+    }
+
+    /** The end of input for the SDK. */
+    void close() {
+        sdk.close();
+    }
+
+    /** Whether the SDK has read every message that came before the end of input. */
+    boolean drained() {
+        return closed.getCount() == 0 && sdk.empty();
+    }
+
+    /**
+     * The lines on their way to the SDK's reader (not a {@link java.io.PipedInputStream}: that one fails its
+     * reader once the writing thread has ended).
+     */
+    static final class Handoff extends InputStream {
+        private static final byte[] END = new byte[0];
+        private final java.util.concurrent.LinkedBlockingQueue<byte[]> queue =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        private byte[] chunk = new byte[0];
+        private int pos;
+        private boolean ended;
+
+        void put(byte[] line) {
+            queue.add(line);
+        }
+
+        @Override
+        public void close() {
+            queue.add(END);
+        }
+
+        synchronized boolean empty() {
+            return pos >= chunk.length && queue.isEmpty();
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            byte[] c;
+            synchronized (this) {
+                if (ended) {
+                    return -1;
+                }
+                if (pos < chunk.length) {
+                    return copy(b, off, len);
+                }
+            }
+            try {
+                c = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+            synchronized (this) {
+                if (c == END) {
+                    ended = true;
+                    return -1;
+                }
+                chunk = c;
+                pos = 0;
+                return copy(b, off, len);
+            }
+        }
+
+        private int copy(byte[] b, int off, int len) {
+            int n = Math.min(len, chunk.length - pos);
+            System.arraycopy(chunk, pos, b, off, n);
+            pos += n;
+            return n;
+        }
     }
 
     /** The next line of stdin without its newline (empty for one too long, said on stderr); null at the end. */

@@ -53,8 +53,12 @@ public final class McpServe {
         this.verbose = verbose;
     }
 
-    /** Serves until the client closes stdin; then the calls still running are left (their runs go on). */
-    public int serve(InputStream stdin, OutputStream stdout, String version) throws InterruptedException, IOException {
+    /**
+     * Serves until the client closes stdin, and then until what it asked before that has been answered: {@code
+     * echo REQUEST | ocs mcp} gets its answer. A client that wants it gone sooner ends it (SIGTERM, as MCP's stdio
+     * shutdown has it); runs that calls were waiting on go on.
+     */
+    public int serve(InputStream stdin, OutputStream stdout, String version) throws InterruptedException {
         List<SyncToolSpecification> specs = new ArrayList<>();
         for (Tools.Tool t : Tools.all()) {
             specs.add(SyncToolSpecification.builder().tool(describe(t))
@@ -76,10 +80,14 @@ public final class McpServe {
                 .tools(specs)
                 .build();
         in.closed().await();
-        calls.cancelAll("the client closed stdin");
-        for (int i = 0; i < 50 && !calls.idle(); i++) {
-            TimeUnit.MILLISECONDS.sleep(40);
+        // The SDK reads what is left, hands each request to a worker, and its calls answer: then it is done.
+        // (The SDK drops what it has not answered once it sees the end of its input: it sees it only then.)
+        int settled = 0;
+        while (settled < 10) {
+            settled = in.drained() && calls.idle() ? settled + 1 : 0;
+            TimeUnit.MILLISECONDS.sleep(20);
         }
+        in.close();
         server.closeGracefully();
         return ExitCode.OK;
     }

@@ -122,18 +122,24 @@ class McpToolsTest {
         byte[] input = ("{\"a\":1}\n" + "x".repeat(Inbound.MAX_LINE + 10) + "\n{\"b\":2}")
                 .getBytes(StandardCharsets.UTF_8);
         Inbound in = new Inbound(new ByteArrayInputStream(input), new Calls(), new PrintWriter(log, true));
-        String all = new String(in.start().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals("", all, "neither is JSON-RPC");
-        assertTrue(log.toString().contains("dropped a message of over 32 MiB"), log.toString());
+        java.io.InputStream sdk = in.start();
         assertTrue(in.closed().await(5, java.util.concurrent.TimeUnit.SECONDS), "the end of input is signalled");
+        assertTrue(in.drained(), "nothing left for the SDK");
+        in.close(); // the SDK sees the end only now
+        assertEquals("", new String(sdk.readAllBytes(), StandardCharsets.UTF_8), "neither is JSON-RPC");
+        assertTrue(log.toString().contains("dropped a message of over 32 MiB"), log.toString());
 
         StringWriter log2 = new StringWriter();
         byte[] mixed = ("\n  \n{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\nhello\n{}\n[1]\n"
                 + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").getBytes(StandardCharsets.UTF_8);
         Inbound in2 = new Inbound(new ByteArrayInputStream(mixed), new Calls(), new PrintWriter(log2, true));
+        java.io.InputStream sdk2 = in2.start();
+        assertTrue(in2.closed().await(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertFalse(in2.drained(), "two messages wait for the SDK");
+        in2.close();
         assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\n"
                 + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n",
-                new String(in2.start().readAllBytes(), StandardCharsets.UTF_8), "blank and foreign lines left out");
+                new String(sdk2.readAllBytes(), StandardCharsets.UTF_8), "blank and foreign lines left out");
         assertEquals(3, log2.toString().lines().filter(l -> l.startsWith("ocs mcp: ignored a line that is not a "
                 + "JSON-RPC 2.0 message: ")).count(), log2.toString());
     }

@@ -95,6 +95,24 @@ class RealMcpProtocolTest {
     }
 
     @Test
+    void whatWasAskedBeforeTheEndOfInputIsAnswered() throws InterruptedException {
+        try (OcsProcess ocs = OcsProcess.startPiped("mcp")) {
+            ocs.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                    + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"pipe\",\"version\":\"1\"}}}");
+            ocs.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            ocs.send(call(2, "list_sessions", "{\"limit\":1}"));
+            ocs.send("not json at all");
+            ocs.closeInput(); // at once, as `printf … | ocs mcp` does
+            assertEquals(0, ocs.waitFor(Duration.ofSeconds(30)), ocs.toString());
+            assertEquals(0, response(ocs, 2).path("result").path("structuredContent").path("exitCode").asInt(-1),
+                    ocs.toString());
+            assertEquals(2, messages(ocs).size(), ocs.toString());
+            assertTrue(ocs.err().contains("ocs mcp: ignored a line that is not a JSON-RPC 2.0 message: not json"),
+                    ocs.err());
+        }
+    }
+
+    @Test
     void anOlderProtocolVersionIsSpokenToo() throws InterruptedException {
         try (OcsProcess ocs = OcsProcess.startPiped("mcp")) {
             initialize(ocs, "2024-11-05");

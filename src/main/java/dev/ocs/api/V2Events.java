@@ -47,7 +47,21 @@ final class V2Events {
         String sid = Json.text(d, "sessionID");
         String mid = Json.text(d, "assistantMessageID");
         switch (type) {
-            case "session.next.prompted" -> out.add(status(sid, "busy"));
+            case "session.next.prompted" -> {
+                out.add(status(sid, "busy"));
+                // The prompt as the user message it becomes, with the ids a read of the messages gives it.
+                ObjectNode m = F.objectNode();
+                m.put("id", Json.text(d, "messageID")).put("type", "user");
+                m.putObject("time").set("created", d.get("timestamp"));
+                m.put("text", Json.text(Json.obj(d, "prompt"), "text"));
+                ObjectNode user = V2Shapes.message(sid, m);
+                if (user != null) {
+                    out.add(event("message.updated", F.objectNode().put("sessionID", sid).set("info", user.get("info"))));
+                    for (JsonNode p : user.get("parts")) {
+                        out.add(event("message.part.updated", F.objectNode().set("part", p)));
+                    }
+                }
+            }
             case "session.next.step.started" -> {
                 steps.put(mid, d);
                 out.add(status(sid, "busy"));

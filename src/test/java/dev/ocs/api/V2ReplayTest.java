@@ -264,6 +264,8 @@ class V2ReplayTest {
         assertEquals(ExitCode.OK, r.exitCode(), r.toString());
         List<String> expected = List.of(
                 "[status] busy",
+                "[user] TOOL",
+                "[assistant] mock/mock-model (build)",
                 "[tool] bash pending",
                 "[permission] bash: echo approved > marker.txt (per_25036ee80001br2YoCYPi7ZmbS)",
                 "[permission] per_25036ee80001br2YoCYPi7ZmbS answered: once",

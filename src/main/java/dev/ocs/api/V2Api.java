@@ -406,14 +406,60 @@ public final class V2Api implements Api {
         return older("read a session's todo list", () -> older.todo(sid));
     }
 
+    /**
+     * The older diff and fork routes read the older engine's messages, which 1.18.33 keeps apart from those of a
+     * run over {@code /api}: for a session with {@code /api} messages they would answer "no changes" and an empty
+     * copy. That is refused, naming what is missing, rather than answered wrong.
+     */
     @Override
     public JsonNode diff(String sid, String messageID) {
+        if (hasApiMessages(sid)) {
+            List<String> files = changedFiles(sid);
+            throw new OcsException(ExitCode.SERVER_ERROR, "opencode at " + connection().displayUrl()
+                    + " cannot show the changes of a session run over /api: /api has no route for them, and the older "
+                    + "route does not see such sessions" + (files.isEmpty() ? ""
+                    : " (its messages name the files changed: " + String.join(", ", files) + ")"));
+        }
         return older("show a session's changes", () -> older.diff(sid, messageID));
     }
 
     @Override
     public JsonNode fork(String sid, String messageID) {
+        if (hasApiMessages(sid)) {
+            throw new OcsException(ExitCode.SERVER_ERROR, "opencode at " + connection().displayUrl()
+                    + " cannot fork a session run over /api: /api has no route for it, and the older route copies "
+                    + "only the messages it sees, which are none of these");
+        }
         return older("fork a session", () -> older.fork(sid, messageID));
+    }
+
+    private boolean hasApiMessages(String sid) {
+        return !V2Shapes.data(api("read a session's messages", () -> client.get(sessionPath(sid, "message"),
+                query("limit", "1")))).isEmpty();
+    }
+
+    /** The files the session's steps changed, as its messages' snapshots name them, in the order first seen. */
+    private List<String> changedFiles(String sid) {
+        java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
+        String cursor = null;
+        for (int pages = 0; pages < 10_000; pages++) {
+            String c = cursor;
+            JsonNode answer = api("read a session's messages", () -> client.get(sessionPath(sid, "message"),
+                    c == null ? query("order", "asc", "limit", Integer.toString(PAGE))
+                            : query("cursor", c, "limit", Integer.toString(PAGE))));
+            List<JsonNode> page = V2Shapes.data(answer);
+            for (JsonNode m : page) {
+                for (JsonNode f : m.path("snapshot").path("files")) {
+                    files.add(f.asText());
+                }
+            }
+            String next = Json.text(Json.obj(answer, "cursor"), "next");
+            if (page.size() < PAGE || next == null || next.equals(cursor)) {
+                break;
+            }
+            cursor = next;
+        }
+        return new ArrayList<>(files);
     }
 
     @Override

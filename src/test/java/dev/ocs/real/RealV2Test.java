@@ -275,6 +275,52 @@ class RealV2Test {
                 + "/api has no route for it and the older route is gone"), gone.err());
     }
 
+    /**
+     * The rest of a session's life over v2 on 1.18.33: todo, rename and delete through the older routes (which see
+     * a v2 session's todo list and its info), models over /api; diff and fork refused with exit 6, since the older
+     * routes do not see the messages of a run over /api and would answer "no changes" and an empty copy.
+     */
+    @Test
+    void theRestOfASessionsLife() {
+        Cli.Result wrote = v2().run("send", "--wait", "WRITE v2-life.txt one");
+        assertEquals(ExitCode.OK, wrote.exitCode(), wrote.toString());
+        String wsid = sessionOf(wrote);
+        assertTrue(java.nio.file.Files.exists(RealServer.server().project().resolve("v2-life.txt")));
+        Cli.Result diff = v2().run("diff", wsid);
+        assertEquals(ExitCode.SERVER_ERROR, diff.exitCode(), diff.toString());
+        assertTrue(diff.err().contains("cannot show the changes of a session run over /api")
+                && diff.err().contains("files changed: v2-life.txt"), diff.err());
+        Cli.Result fork = v2().run("fork", wsid);
+        assertEquals(ExitCode.SERVER_ERROR, fork.exitCode(), fork.toString());
+        assertTrue(fork.err().contains("cannot fork a session run over /api"), fork.err());
+        Cli.Result export = v2().run("export", wsid);
+        assertEquals(ExitCode.OK, export.exitCode(), export.toString());
+        assertTrue(export.out().contains("WRITE v2-life.txt one") && export.out().contains("**Tool `write`**"),
+                export.out());
+
+        Cli.Result todo = v2().run("send", "--wait", "TODO v2");
+        Cli.Result todos = v2().run("-v", "todo", sessionOf(todo));
+        assertEquals(ExitCode.OK, todos.exitCode(), todos.toString());
+        assertTrue(todos.out().contains("in_progress  medium  Test the parser on real sessions"), todos.out());
+        assertTrue(todos.err().contains("ocs: /api has no route to read a session's todo list; using the older (v1) "
+                + "route"), todos.err());
+
+        Cli.Result rename = v2().run("rename", wsid, "v2 renamed");
+        assertEquals(ExitCode.OK, rename.exitCode(), rename.toString());
+        Cli.Result delete = v2().run("delete", "--yes", wsid);
+        assertEquals(ExitCode.OK, delete.exitCode(), delete.toString());
+        assertEquals(ExitCode.NOT_FOUND, v2().run("inspect", wsid).exitCode());
+
+        Cli.Result models = v2().run("models");
+        assertEquals(ExitCode.OK, models.exitCode(), models.toString());
+        assertTrue(models.out().lines().anyMatch(l -> l.matches("mock/mock-model +Mock model +127\\.0\\.0\\.1:[0-9]+ +default")),
+                models.out());
+        Cli.Result doctor = v2().run("doctor");
+        assertEquals(ExitCode.OK, doctor.exitCode(), doctor.toString());
+        assertTrue(doctor.out().contains("the server did not say its version (GET /api/health reports none)"),
+                doctor.out());
+    }
+
     /** {@code auto} on a server whose older routes are gone: the first v1 call finds out, v2 from then on. */
     @Test
     void autoSpeaksV2WhereTheOlderRoutesAreGone() {

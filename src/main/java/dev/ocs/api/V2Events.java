@@ -33,8 +33,23 @@ final class V2Events {
     /** Tool calls in progress by call id: name and input, which the success and failure events leave out. */
     private final Map<String, ObjectNode> tools = new HashMap<>();
 
-    /** The older events one v2 event stands for (none for those the loop has no use for). */
+    /**
+     * The older events one v2 event stands for (none for those the loop has no use for), each with the v2 event's
+     * id (suffixed {@code -1}, {@code -2} … after the first where it stands for several).
+     */
     List<ObjectNode> translate(JsonNode e) {
+        List<ObjectNode> out = events(e);
+        String id = Json.text(e, "id");
+        for (int i = 0; id != null && i < out.size(); i++) {
+            ObjectNode t = out.get(i);
+            ObjectNode withId = F.objectNode().put("id", i == 0 ? id : id + "-" + i);
+            withId.setAll(t);
+            out.set(i, withId);
+        }
+        return out;
+    }
+
+    private List<ObjectNode> events(JsonNode e) {
         List<ObjectNode> out = new ArrayList<>();
         String type = Json.text(e, "type");
         JsonNode d = e == null ? null : e.get("data");

@@ -289,6 +289,8 @@ class V2ReplayTest {
         List<String> types = out.stream().map(Event::type).toList();
         assertEquals(1, types.stream().filter("session.idle"::equals).count(), types.toString());
         assertEquals("session.idle", types.get(types.size() - 1));
+        assertTrue(out.stream().allMatch(e -> e.raw().path("id").asText().startsWith("evt_")),
+                "each keeps the id of the v2 event it comes from (watch --json prints them)");
         Event asked = out.stream().filter(e -> e.type().equals("permission.asked")).findFirst().orElseThrow();
         assertEquals("bash", asked.properties().path("permission").asText());
         assertEquals("call_standin_1", asked.properties().path("tool").path("callID").asText());

@@ -116,7 +116,8 @@ class V2ReplayTest {
             ((ObjectNode) s.get("data")).put("id", seg[3]);
             json(ex, s.toString());
         } else if (seg.length == 5 && seg[4].equals("message")) {
-            json(ex, seg[3].equals(PAGED_SID) ? page(q) : ordered(Fixtures.read(captures.get(seg[3])), q));
+            json(ex, seg[3].equals(PAGED_SID) ? page(q) : captures.containsKey(seg[3])
+                    ? ordered(Fixtures.read(captures.get(seg[3])), q) : "{\"data\":[],\"cursor\":{}}");
         } else {
             send(ex, 404, "application/json", "{\"_tag\":\"NotFound\",\"message\":\"no such route\"}");
         }
@@ -252,9 +253,15 @@ class V2ReplayTest {
         assertTrue(r.err().lines().anyMatch(l -> l.equals("ocs: opencode at http://127.0.0.1:" + server.getAddress().getPort()
                 + " cannot read a session's todo list: /api has no route for it and the older route is gone")),
                 r.err());
-        Cli.Result fork = cli().run("--api", "v2", "fork", TOOL_SID);
+        Cli.Result fork = cli().run("--api", "v2", "fork", "ses_v2none");
         assertEquals(ExitCode.SERVER_ERROR, fork.exitCode(), fork.toString());
         assertTrue(fork.err().contains("cannot fork a session: /api has no route for it"), fork.err());
+        Cli.Result forkApi = cli().run("--api", "v2", "fork", TOOL_SID);
+        assertEquals(ExitCode.SERVER_ERROR, forkApi.exitCode(), forkApi.toString());
+        assertTrue(forkApi.err().contains("cannot fork a session run over /api"), forkApi.err());
+        Cli.Result diff = cli().run("--api", "v2", "diff", TOOL_SID);
+        assertEquals(ExitCode.SERVER_ERROR, diff.exitCode(), diff.toString());
+        assertTrue(diff.err().contains("(its messages name the files changed: marker.txt)"), diff.err());
     }
 
     @Test

@@ -55,6 +55,7 @@ class V2ReplayTest {
     final Map<String, String> captures = new LinkedHashMap<>();
     final Set<String> running = Collections.synchronizedSet(new java.util.HashSet<>());
     String events = "tool-approved.events.sse";
+    volatile boolean olderServer;
     final java.util.concurrent.CountDownLatch statusAsked = new java.util.concurrent.CountDownLatch(1);
 
     @BeforeEach
@@ -81,6 +82,11 @@ class V2ReplayTest {
         Map<String, String> q = query(ex.getRequestURI().getRawQuery());
         requests.add(ex.getRequestMethod() + " " + path);
         String[] seg = path.split("/");
+        if (olderServer) {
+            // a server from before /api: its web UI answers every route it does not know
+            send(ex, 200, "text/html", "<!doctype html><html><head><title>OpenCode</title></head></html>");
+            return;
+        }
         if (!path.startsWith("/api/")) {
             // 2.0: the older routes are gone; the web UI is gone too, so a plain 404
             send(ex, 404, "text/plain", "Not Found");
@@ -262,6 +268,19 @@ class V2ReplayTest {
         Cli.Result diff = cli().run("--api", "v2", "diff", TOOL_SID);
         assertEquals(ExitCode.SERVER_ERROR, diff.exitCode(), diff.toString());
         assertTrue(diff.err().contains("(its messages name the files changed: marker.txt)"), diff.err());
+    }
+
+    @Test
+    void v2OnAServerWithoutApiRoutesIsExitSixSayingSo() {
+        olderServer = true;
+        Cli.Result r = cli().run("--api", "v2", "list");
+        assertEquals(ExitCode.SERVER_ERROR, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("ocs: opencode at http://127.0.0.1:" + server.getAddress().getPort()
+                + " cannot list sessions over /api (GET /api/session answered text/html: a page titled 'OpenCode'); "
+                + "use --api v1 for an older server"), r.err());
+        Cli.Result check = cli().run("--api", "v2", "serve-check");
+        assertEquals(ExitCode.SERVER_ERROR, check.exitCode(), check.toString());
+        assertTrue(check.err().contains("no opencode /api routes"), check.err());
     }
 
     @Test

@@ -202,6 +202,11 @@ public final class AutoApi implements Api {
     }
 
     @Override
+    public Duration quietLimit() {
+        return current.quietLimit();
+    }
+
+    @Override
     public InputStream events() {
         return call(Api::events);
     }

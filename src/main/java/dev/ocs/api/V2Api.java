@@ -564,6 +564,15 @@ public final class V2Api implements Api {
         return V2Events.stream(api("stream events", () -> client.openStream("/api/event", null)));
     }
 
+    /**
+     * v2's stream tells nothing of a run that never starts a step (an unknown model: no error, no idle), so the
+     * server is asked sooner; the three small reads this costs are spent only while the stream is quiet.
+     */
+    @Override
+    public Duration quietLimit() {
+        return Duration.ofSeconds(5);
+    }
+
     /** {@code /api/event} is the one stream: there is no other to switch to. */
     @Override
     public String eventsFallback() {

@@ -159,7 +159,14 @@ class RealV2Test {
         String think = sessionOf(v2().run("send", "THINK"));
         String fail = sessionOf(v2().run("send", "FAIL"));
         String dead = sessionOf(v2().run("send", "-m", OpencodeServer.DEAD_MODEL, "hello"));
-        String unknown = sessionOf(v2().run("send", "-m", "mock/no-such-model", "hello"));
+        // v2's stream says nothing at all of a run that never starts (no error, no idle): the server is asked soon
+        long t0 = System.nanoTime();
+        Cli.Result waited = v2().run("send", "--wait", "-m", "mock/no-such-model", "hello");
+        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(ExitCode.FINDING, waited.exitCode(), waited.toString());
+        assertTrue(waited.err().contains("no-reply"), waited.err());
+        assertTrue(waitedMs < 20_000, "send --wait ended after " + waitedMs + " ms");
+        String unknown = sessionOf(waited);
         for (String sid : List.of(empty, think, fail, dead, unknown)) {
             awaitSettled(sid);
         }

@@ -335,6 +335,20 @@ class V2ReplayTest {
                 .orElseThrow().properties().path("info");
         assertEquals("MessageAbortedError", info.path("error").path("name").asText(), info.toString());
         assertEquals("session.idle", failed.get(failed.size() - 1).type());
+
+        List<Event> provider = translate("fail.events.sse");
+        JsonNode error = provider.stream().filter(e -> e.type().equals("message.updated")).reduce((a, b) -> b)
+                .orElseThrow().properties().path("info").path("error");
+        assertEquals("APIError", error.path("name").asText(), error.toString());
+        assertEquals(500, error.path("data").path("statusCode").asInt());
+
+        List<Event> question = translate("question-answered.events.sse");
+        List<String> qtypes = question.stream().map(Event::type).toList();
+        int qAsked = qtypes.indexOf("question.v2.asked");
+        int qReplied = qtypes.indexOf("question.v2.replied");
+        assertTrue(qAsked >= 0 && qReplied > qAsked, "question events pass as they are: " + qtypes);
+        assertEquals("que_25036f3080010T2frkg4S6HN81", question.get(qAsked).properties().path("id").asText());
+        assertEquals(1, qtypes.stream().filter("session.idle"::equals).count(), qtypes.toString());
     }
 
     private static List<Event> translate(String capture) throws IOException {

@@ -101,6 +101,15 @@ public interface Api {
 
     JsonNode configProviders();
 
+    /**
+     * How long the event stream may say nothing about a followed run before ocs asks the server how it is. v1's
+     * stream says when a run ends, even one that never got going (an unknown model's session.error and idle), so
+     * this only guards against lost events.
+     */
+    default Duration quietLimit() {
+        return Duration.ofSeconds(30);
+    }
+
     /** Opens the event stream of the directory in use. */
     InputStream events();
 

@@ -37,7 +37,7 @@ final class Follow {
     int run(EventFeed feed, String sid, String before) throws InterruptedException {
         AnswerRenderer view = new AnswerRenderer(services.out(), new StatusLine(services.err(), services.errIsTty()),
                 options.stream, options.thinking);
-        Follower follower = new Follower(services.api(), new Follower.Options(limit, Duration.ofSeconds(30),
+        Follower follower = new Follower(services.api(), new Follower.Options(limit, services.api().quietLimit(),
                 options.maxRetries, true, true, options.permissionPolicy(), options.questionPolicy(), false,
                 options.budget()), view);
         Follower.Outcome outcome = onCtrlC(services, services.err()::println, "stopped waiting; " + sid

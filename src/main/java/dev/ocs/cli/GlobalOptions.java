@@ -46,7 +46,8 @@ public final class GlobalOptions {
                 .paramLabel("SECONDS").order(105)
                 .description("Time limit for each HTTP request (default 30; connecting: 5).")));
         root.addOption(Args.bind(String.class, v -> api = v, global("--api").paramLabel("GEN").order(106)
-                .description("The server's API generation: auto (default) or v1 (env OCS_API).")));
+                .description("The server's API generation: auto (default: v1, v2 where the older routes are gone), v1 or v2 "
+                        + "(env OCS_API).")));
         root.addOption(Args.flagSpec(v -> json = v, global("--json").order(106)
                 .description("Machine-readable output on stdout (schemas in the README).")));
         root.addOption(Args.flagSpec(v -> noColor = v, global("--no-color").order(107)

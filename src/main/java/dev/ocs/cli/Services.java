@@ -2,7 +2,7 @@ package dev.ocs.cli;
 
 import dev.ocs.OcsException;
 import dev.ocs.api.Api;
-import dev.ocs.api.V1Api;
+import dev.ocs.api.AutoApi;
 import dev.ocs.config.Config;
 import dev.ocs.config.Passwords;
 import dev.ocs.config.Profile;
@@ -185,19 +185,18 @@ public final class Services implements AutoCloseable {
     }
 
     /**
-     * The server's API, of the generation {@code --api} / {@code OCS_API} names. {@code auto} is v1 for now: the
-     * only generation there is; what an old v1 server lacks, {@link V1Api} finds out from its answers.
+     * The server's API, of the generation {@code --api} / {@code OCS_API} names: {@code auto} (the default) speaks
+     * v1 and turns to v2 once the server shows its older routes are gone ({@link AutoApi}).
      */
     public Api api() {
         if (api == null) {
-            String gen = first(options.api, env("OCS_API"), "auto");
-            api = switch (gen) {
-                case "auto", "v1" -> new V1Api(client());
-                default -> throw OcsException.usage("--api '" + OpencodeClient.oneLine(gen, 40)
-                        + "' is not an API generation; use auto or v1");
-            };
+            api = AutoApi.of(generation(), client(), options.verbose ? err : null);
         }
         return api;
+    }
+
+    private String generation() {
+        return first(options.api, env("OCS_API"), "auto");
     }
 
     /** Text for stderr with the password and the Basic credentials hidden, once they are known. */
@@ -301,7 +300,8 @@ public final class Services implements AutoCloseable {
         List<Target> out = new java.util.ArrayList<>();
         for (Profile p : c.servers().values()) {
             Connection conn = connectionFor(p, false);
-            out.add(new Target(p, new V1Api(new OpencodeClient(conn, options.verbose ? err : null))));
+            out.add(new Target(p, AutoApi.of(generation(), new OpencodeClient(conn, options.verbose ? err : null),
+                    options.verbose ? err : null)));
         }
         return out;
     }

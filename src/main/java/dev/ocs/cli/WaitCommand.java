@@ -87,7 +87,7 @@ public final class WaitCommand implements Callable<Integer> {
             Waiting waiting = sessions.waiting(null);
             Map<String, String> children = owners(sessions, roots, waiting);
             Map<String, Budget.Spend> spent = budget == null ? Map.of() : sessions.runSpend(roots, status);
-            Follower follower = new Follower(api, new Follower.Options(limit, Duration.ofSeconds(30), maxRetries,
+            Follower follower = new Follower(api, new Follower.Options(limit, api.quietLimit(), maxRetries,
                     true, false, Follower.Policy.STOP, Follower.Policy.STOP, any, budget),
                     new Progress(line, roots.size(), any));
             outcome = Follow.onCtrlC(services, line::clear, "stopped waiting (the sessions are not touched)",

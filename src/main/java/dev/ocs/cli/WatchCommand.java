@@ -80,7 +80,7 @@ public final class WatchCommand implements Callable<Integer> {
                     + (untilIdle ? " until it is idle" : "; Ctrl-C to stop"));
             services.err().flush();
             Follower.Policy onPerson = untilIdle && !keepWaiting ? Follower.Policy.STOP : Follower.Policy.SHOW;
-            Follower follower = new Follower(client, new Follower.Options(limit, Duration.ofSeconds(30), null,
+            Follower follower = new Follower(client, new Follower.Options(limit, client.quietLimit(), null,
                     untilIdle, false, onPerson, onPerson), new TailRenderer(services.json(), thinking, services.out(),
                     services.err(), new Style(services.colorOut()), services.ocsCommand()));
             Map<String, String> family = new java.util.HashMap<>();

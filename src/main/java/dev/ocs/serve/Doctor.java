@@ -173,7 +173,9 @@ public final class Doctor {
                     + "' (password from " + conn.passwordSource() + ")", null));
         }
         if (h.version() == null) {
-            add.accept(new Check("version", Level.WARN, "the server did not say its version",
+            add.accept(new Check("version", Level.WARN, "v2".equals(client.generation())
+                    ? "the server did not say its version (GET /api/health reports none)"
+                    : "the server did not say its version",
                     "ocs is tested with opencode " + testedVersion));
         } else if (testedVersions.contains(h.version())) {
             add.accept(new Check("version", Level.OK, "opencode " + h.version() + ", a version ocs is tested with",

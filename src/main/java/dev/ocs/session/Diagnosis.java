@@ -36,7 +36,9 @@ public final class Diagnosis {
     /** What a retry message says when the provider could not be reached at all (vs. its own error). */
     private static final Pattern CONNECTION = Pattern.compile(
             "cannot connect|unable to connect|could not connect|failed to connect|connection refused|econnrefused"
-                    + "|econnreset|enotfound|eai_again|fetch failed|socket|network|timed out|timeout|unreachable",
+                    + "|econnreset|enotfound|eai_again|fetch failed|socket|network|timed out|timeout|unreachable"
+                    // the /api generation's words for a provider it cannot reach
+                    + "|transport failed",
             Pattern.CASE_INSENSITIVE);
 
     private final String ocs;

@@ -123,9 +123,9 @@ class OldLinesTest {
     @org.junit.jupiter.api.Test
     void apiGenerationIsChosenByFlagOrEnvironmentAndAnUnknownOneIsUsage() throws IOException {
         String sid = replay("1.0.185");
-        Cli.Result bad = cli().run("--api", "v2", "inspect", sid);
+        Cli.Result bad = cli().run("--api", "v3", "inspect", sid);
         assertEquals(ExitCode.USAGE, bad.exitCode(), bad.toString());
-        assertEquals("ocs: --api 'v2' is not an API generation; use auto or v1 (see 'ocs inspect --help')",
+        assertEquals("ocs: --api 'v3' is not an API generation; use auto, v1 or v2 (see 'ocs inspect --help')",
                 bad.err().lines().findFirst().orElse(""));
         Cli.Result badEnv = cli().env("OCS_API", "v9").run("list");
         assertEquals(ExitCode.USAGE, badEnv.exitCode(), badEnv.toString());

@@ -117,7 +117,7 @@ public final class StandInModel implements AutoCloseable {
             int input = Math.max(1, raw.length / 4);
             if ("tool".equals(last.path("role").asText()) && word.equals("STEPS") && toolResults(messages) < steps(prompt)) {
                 int k = toolResults(messages) + 1;
-                stream(ex, toolCall("write", Json.mapper().createObjectNode().put("filePath", "step-" + k + ".txt")
+                stream(ex, toolCall("write", Json.mapper().createObjectNode().put(pathKey(body), "step-" + k + ".txt")
                         .put("content", "step " + k + "\n"), "call_standin_" + k), "tool_calls", input, STEP_TOKENS, 0);
                 return;
             }
@@ -134,10 +134,10 @@ public final class StandInModel implements AutoCloseable {
                         "tool_calls", input, 25, 0);
                 case "QUESTION", "QUESTIONS" -> stream(ex, toolCall("question", questions(word.equals("QUESTIONS"))),
                         "tool_calls", input, 30, 0);
-                case "WRITE" -> stream(ex, toolCall("write", writeArgs(prompt)), "tool_calls", input, 25, 0);
+                case "WRITE" -> stream(ex, toolCall("write", writeArgs(prompt, pathKey(body))), "tool_calls", input, 25, 0);
                 case "TODO" -> stream(ex, toolCall("todowrite", Json.mapper().createObjectNode().set("todos", todos())),
                         "tool_calls", input, 40, 0);
-                case "STEPS" -> stream(ex, toolCall("write", Json.mapper().createObjectNode().put("filePath", "step-1.txt")
+                case "STEPS" -> stream(ex, toolCall("write", Json.mapper().createObjectNode().put(pathKey(body), "step-1.txt")
                         .put("content", "step 1\n"), "call_standin_1"), "tool_calls", input, STEP_TOKENS, 0);
                 case "FAIL" -> send(ex, 500, "{\"error\":{\"message\":\"stand-in upstream failure\",\"type\":\"server_error\",\"code\":\"internal\"}}");
                 case "HANG" -> hang(ex);
@@ -262,11 +262,26 @@ public final class StandInModel implements AutoCloseable {
     }
 
     /** The write tool's arguments for {@code WRITE file [text]}. */
-    static ObjectNode writeArgs(String prompt) {
+    /**
+     * What the server's write tool calls its file: {@code filePath} (every line's older engine), {@code path} (the
+     * engine behind 1.18's {@code /api} routes), as the tool's schema in the request says.
+     */
+    static String pathKey(JsonNode body) {
+        for (JsonNode t : body.path("tools")) {
+            JsonNode f = t.path("function");
+            if ("write".equals(f.path("name").asText())) {
+                JsonNode props = f.path("parameters").path("properties");
+                return props.has("filePath") || !props.has("path") ? "filePath" : "path";
+            }
+        }
+        return "filePath";
+    }
+
+    static ObjectNode writeArgs(String prompt, String key) {
         String[] words = prompt.strip().split("\\s+", 3);
         String file = words.length > 1 && words[1].matches("[A-Za-z0-9._/-]+") ? words[1] : "notes.txt";
         String text = words.length > 2 ? words[2] : WRITTEN;
-        return Json.mapper().createObjectNode().put("filePath", file).put("content", text + "\n");
+        return Json.mapper().createObjectNode().put(key, file).put("content", text + "\n");
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.ocs.ExitCode;
 import dev.ocs.OcsException;
 import dev.ocs.http.ApiException;
 import dev.ocs.http.Connection;
+import dev.ocs.http.ChunkedInputStream;
 import dev.ocs.http.Json;
 import dev.ocs.http.NotJsonException;
 import dev.ocs.http.OpencodeClient;
@@ -207,14 +208,13 @@ public final class V2Api implements Api {
      * The messages as the older route sends them ({@code [{info, parts}, …]}), one page asked at a time as the
      * reader gets to it: a session of any size costs one page of memory here.
      */
-    private final class MessagePages extends InputStream {
+    private final class MessagePages extends ChunkedInputStream {
         private final String sid;
         private final String route;
         private List<JsonNode> page;
         private String cursor;
         private boolean more;
-        private byte[] buf = "[".getBytes(StandardCharsets.UTF_8);
-        private int pos;
+        private boolean opened;
         private boolean first = true;
         private boolean ended;
 
@@ -227,28 +227,13 @@ public final class V2Api implements Api {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            while (pos >= buf.length) {
-                if (!fill()) {
-                    return -1;
-                }
-            }
-            int n = Math.min(len, buf.length - pos);
-            System.arraycopy(buf, pos, b, off, n);
-            pos += n;
-            return n;
-        }
-
-        private boolean fill() {
+        protected byte[] next() {
             if (ended) {
-                return false;
+                return null;
+            }
+            if (!opened) {
+                opened = true;
+                return "[".getBytes(StandardCharsets.UTF_8);
             }
             if (page == null || page.isEmpty()) {
                 if (more && cursor != null) {
@@ -262,10 +247,8 @@ public final class V2Api implements Api {
                     page = List.of();
                 }
                 if (page.isEmpty()) {
-                    buf = "]".getBytes(StandardCharsets.UTF_8);
-                    pos = 0;
                     ended = true;
-                    return true;
+                    return "]".getBytes(StandardCharsets.UTF_8);
                 }
             }
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -280,9 +263,7 @@ public final class V2Api implements Api {
                 }
             }
             page = null;
-            buf = out.toByteArray();
-            pos = 0;
-            return true;
+            return out.toByteArray();
         }
     }
 

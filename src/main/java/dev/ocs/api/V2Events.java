@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocs.events.Event;
 import dev.ocs.events.SseReader;
+import dev.ocs.http.ChunkedInputStream;
 import dev.ocs.http.Json;
 
 import java.io.ByteArrayOutputStream;
@@ -233,39 +234,23 @@ final class V2Events {
 
     /** The v2 stream as the older one: {@code data:} lines of translated events, read as the caller reads. */
     static InputStream stream(InputStream v2) {
-        return new InputStream() {
+        return new ChunkedInputStream() {
             private final SseReader reader = new SseReader(v2);
             private final V2Events translator = new V2Events();
-            private byte[] buf = new byte[0];
-            private int pos;
 
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                while (pos >= buf.length) {
-                    Event e = reader.next();
-                    if (e == null) {
-                        return -1;
-                    }
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    for (ObjectNode t : translator.translate(e.raw())) {
-                        out.write("data: ".getBytes(StandardCharsets.UTF_8));
-                        out.write(Json.bytes(t));
-                        out.write("\n\n".getBytes(StandardCharsets.UTF_8));
-                    }
-                    buf = out.toByteArray();
-                    pos = 0;
+            protected byte[] next() throws IOException {
+                Event e = reader.next();
+                if (e == null) {
+                    return null;
                 }
-                int n = Math.min(len, buf.length - pos);
-                System.arraycopy(buf, pos, b, off, n);
-                pos += n;
-                return n;
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                for (ObjectNode t : translator.translate(e.raw())) {
+                    out.write("data: ".getBytes(StandardCharsets.UTF_8));
+                    out.write(Json.bytes(t));
+                    out.write("\n\n".getBytes(StandardCharsets.UTF_8));
+                }
+                return out.toByteArray();
             }
 
             @Override

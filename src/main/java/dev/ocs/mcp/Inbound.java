@@ -2,15 +2,18 @@ package dev.ocs.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocs.http.ChunkedInputStream;
 import dev.ocs.http.Json;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * What the client writes on stdin, on its way to the SDK's stdio transport, one JSON-RPC message a line. A
@@ -82,13 +85,10 @@ final class Inbound {
      * The lines on their way to the SDK's reader (not a {@link java.io.PipedInputStream}: that one fails its
      * reader once the writing thread has ended).
      */
-    static final class Handoff extends InputStream {
+    static final class Handoff extends ChunkedInputStream {
         private static final byte[] END = new byte[0];
-        private final java.util.concurrent.LinkedBlockingQueue<byte[]> queue =
-                new java.util.concurrent.LinkedBlockingQueue<>();
-        private byte[] chunk = new byte[0];
-        private int pos;
-        private boolean ended;
+        private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+        private volatile boolean ended;
 
         void put(byte[] line) {
             queue.add(line);
@@ -99,52 +99,27 @@ final class Inbound {
             queue.add(END);
         }
 
-        synchronized boolean empty() {
-            return pos >= chunk.length && queue.isEmpty();
+        boolean empty() {
+            return consumed() && queue.isEmpty();
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
+        protected byte[] next() throws IOException {
+            if (ended) {
+                return null;
             }
             byte[] c;
-            synchronized (this) {
-                if (ended) {
-                    return -1;
-                }
-                if (pos < chunk.length) {
-                    return copy(b, off, len);
-                }
-            }
             try {
                 c = queue.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted");
+                throw new InterruptedIOException("interrupted");
             }
-            synchronized (this) {
-                if (c == END) {
-                    ended = true;
-                    return -1;
-                }
-                chunk = c;
-                pos = 0;
-                return copy(b, off, len);
+            if (c == END) {
+                ended = true;
+                return null;
             }
-        }
-
-        private int copy(byte[] b, int off, int len) {
-            int n = Math.min(len, chunk.length - pos);
-            System.arraycopy(chunk, pos, b, off, n);
-            pos += n;
-            return n;
+            return c;
         }
     }
 

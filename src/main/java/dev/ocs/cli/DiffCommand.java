@@ -54,18 +54,33 @@ public final class DiffCommand implements Callable<Integer> {
         }
     }
 
+    /** How long, in all, ocs asks again for turns whose changes the server has not recorded yet. */
+    private static final long SETTLE_NS = 5_000_000_000L;
+
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         String sid = Ids.session(sessionId);
         Sessions sessions = new Sessions(services.api());
-        sessions.info(sid);
+        String dir = sessions.info(sid).directory();
         // opencode keeps each prompt's changes with its user message (the session-wide route answers [] on 1.18)
         List<String> prompts = new ArrayList<>();
+        // the files each prompt's turn says it changed (its patch parts)
+        Map<String, java.util.Set<String>> patched = new LinkedHashMap<>();
         sessions.messages(sid, 0, ReadOptions.DEFAULT, m -> {
             if (m.isUser() && m.id != null) {
                 prompts.add(m.id);
+            } else if (m.parentID != null) {
+                for (dev.ocs.session.Part part : m.parts) {
+                    if ("patch".equals(part.type) && part.files != null && !part.files.isEmpty()) {
+                        for (String file : part.files) {
+                            patched.computeIfAbsent(m.parentID, k -> new java.util.TreeSet<>())
+                                    .add(dir != null && file.startsWith(dir + "/") ? file.substring(dir.length() + 1) : file);
+                        }
+                    }
+                }
             }
         });
+        long settleUntil = System.nanoTime() + SETTLE_NS;
         Style style = new Style(services.colorOut());
         // Held until whole, as the reports are: a read that fails halfway prints no half patch.
         services.out().flush();
@@ -74,8 +89,18 @@ public final class DiffCommand implements Callable<Integer> {
         Map<String, Total> totals = new LinkedHashMap<>();
         List<Turn> turns = new ArrayList<>();
         List<String> noPatch = new ArrayList<>();
+        List<String> unrecorded = new ArrayList<>();
         for (String prompt : prompts) {
             List<FileDiff> files = FileDiff.listFrom(services.api().diff(sid, prompt));
+            // opencode records a turn's changes after the turn has ended, in its own time: a turn whose messages
+            // say it changed files but that has none recorded yet is asked again, for a few seconds in all
+            while (files.isEmpty() && patched.containsKey(prompt) && System.nanoTime() < settleUntil) {
+                Thread.sleep(250);
+                files = FileDiff.listFrom(services.api().diff(sid, prompt));
+            }
+            if (files.isEmpty() && patched.containsKey(prompt)) {
+                unrecorded.add(prompt + " (" + String.join(", ", patched.get(prompt)) + ")");
+            }
             for (FileDiff f : files) {
                 Total t = totals.computeIfAbsent(f.file(), k -> new Total());
                 t.first = t.first == null ? f.status() : t.first;
@@ -102,6 +127,10 @@ public final class DiffCommand implements Callable<Integer> {
         held.release();
         for (String f : noPatch) {
             services.err().println("ocs: " + f + ": the server sent no patch for it (a binary or very large file)");
+        }
+        for (String u : unrecorded) {
+            services.err().println("ocs: the server has recorded no changes for the turn of " + u
+                    + ", though its messages say it changed those files");
         }
         if (totals.isEmpty() && !services.json()) {
             services.err().println("ocs: " + sid + " changed no files"

@@ -80,6 +80,31 @@ class DiffExportTest {
     }
 
     @Test
+    void aTurnWhoseChangesTheServerRecordsLateIsAskedAgain() {
+        recorded(Fixtures.read("life/diff-session.messages.json"));
+        // opencode writes a turn's diff after the turn is over: asked at once, the first answer is []
+        wm.stubFor(get(urlPathEqualTo("/session/" + SID + "/diff")).withQueryParam("messageID",
+                com.github.tomakehurst.wiremock.client.WireMock.equalTo(U2)).inScenario("late")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(okJson("[]")).willSetStateTo("recorded"));
+        wm.stubFor(get(urlPathEqualTo("/session/" + SID + "/diff")).withQueryParam("messageID",
+                com.github.tomakehurst.wiremock.client.WireMock.equalTo(U2)).inScenario("late")
+                .whenScenarioStateIs("recorded").willReturn(okJson(Fixtures.read("life/diff-turn2.json"))));
+        Cli.Result r = cli().run("diff", "--stat", SID);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("", r.err(), "the second answer had the changes");
+        assertEquals(cli().run("diff", "--stat", SID).out(), r.out());
+
+        // never recorded: said, naming the files the turn's messages name
+        wm.stubFor(get(urlPathEqualTo("/session/" + SID + "/diff")).withQueryParam("messageID",
+                com.github.tomakehurst.wiremock.client.WireMock.equalTo(U1)).willReturn(okJson("[]")));
+        Cli.Result late = cli().run("diff", SID);
+        assertEquals(0, late.exitCode(), late.toString());
+        assertTrue(late.err().contains("ocs: the server has recorded no changes for the turn of " + U1
+                + " (notes.txt), though its messages say it changed those files"), late.err());
+    }
+
+    @Test
     void diffJsonHasEachFileAndEachTurn() throws Exception {
         recorded(Fixtures.read("life/diff-session.messages.json"));
         JsonNode doc = Json.mapper().readTree(cli().run("--json", "diff", SID).out());

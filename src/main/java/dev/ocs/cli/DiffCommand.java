@@ -3,6 +3,7 @@ package dev.ocs.cli;
 import dev.ocs.ExitCode;
 import dev.ocs.Ids;
 import dev.ocs.session.FileDiff;
+import dev.ocs.session.Part;
 import dev.ocs.session.ReadOptions;
 import dev.ocs.session.Sessions;
 import dev.ocs.session.Style;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 public final class DiffCommand implements Callable<Integer> {
@@ -65,15 +68,15 @@ public final class DiffCommand implements Callable<Integer> {
         // opencode keeps each prompt's changes with its user message (the session-wide route answers [] on 1.18)
         List<String> prompts = new ArrayList<>();
         // the files each prompt's turn says it changed (its patch parts)
-        Map<String, java.util.Set<String>> patched = new LinkedHashMap<>();
+        Map<String, Set<String>> patched = new LinkedHashMap<>();
         sessions.messages(sid, 0, ReadOptions.DEFAULT, m -> {
             if (m.isUser() && m.id != null) {
                 prompts.add(m.id);
             } else if (m.parentID != null) {
-                for (dev.ocs.session.Part part : m.parts) {
+                for (Part part : m.parts) {
                     if ("patch".equals(part.type) && part.files != null && !part.files.isEmpty()) {
                         for (String file : part.files) {
-                            patched.computeIfAbsent(m.parentID, k -> new java.util.TreeSet<>())
+                            patched.computeIfAbsent(m.parentID, k -> new TreeSet<>())
                                     .add(dir != null && file.startsWith(dir + "/") ? file.substring(dir.length() + 1) : file);
                         }
                     }

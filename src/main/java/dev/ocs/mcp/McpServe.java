@@ -10,6 +10,7 @@ import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 
@@ -25,6 +26,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,7 +66,20 @@ public final class McpServe {
         List<SyncToolSpecification> specs = new ArrayList<>();
         for (Tools.Tool t : Tools.all()) {
             specs.add(SyncToolSpecification.builder().tool(describe(t))
-                    .callHandler((exchange, request) -> call(t, request)).build());
+                    .callHandler((exchange, request) -> {
+                        // a long wait tells a client that asked for progress that it is still at it, so that a
+                        // client whose time limit restarts on progress does not give up on it
+                        Object token = request.progressToken();
+                        ScheduledFuture<?> beat = token == null || !t.following() ? null : ticks.scheduleAtFixedRate(
+                                progress(exchange, token), PROGRESS_SECONDS, PROGRESS_SECONDS, TimeUnit.SECONDS);
+                        try {
+                            return call(t, request);
+                        } finally {
+                            if (beat != null) {
+                                beat.cancel(false);
+                            }
+                        }
+                    }).build());
         }
         log.println("ocs mcp: serving " + specs.size() + " tools on stdio; end of input stops it");
         Inbound in = new Inbound(stdin, calls, log);
@@ -90,6 +107,30 @@ public final class McpServe {
         in.close();
         server.closeGracefully();
         return ExitCode.OK;
+    }
+
+    /** How often a wait says it is still waiting, to a client that asked for progress. */
+    static final int PROGRESS_SECONDS = 10;
+
+    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ocs-mcp-progress");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private Runnable progress(McpSyncServerExchange exchange, Object token) {
+        long start = System.nanoTime();
+        return () -> {
+            double seconds = Math.floor((System.nanoTime() - start) / 1e9);
+            try {
+                exchange.progressNotification(new McpSchema.ProgressNotification(token, seconds, null,
+                        "still waiting after " + (long) seconds + " s"));
+            } catch (RuntimeException e) {
+                if (verbose) {
+                    log.println("ocs mcp: could not send progress: " + e.getMessage());
+                }
+            }
+        };
     }
 
     private static McpSchema.Tool describe(Tools.Tool t) {

@@ -113,6 +113,29 @@ class RealMcpProtocolTest {
     }
 
     @Test
+    void aLongWaitReportsProgressToAClientThatAskedForIt() throws InterruptedException {
+        String sid = RealServer.session("HANG", null);
+        RealServer.awaitStatus(sid, "busy"::equals, LIMIT);
+        try (OcsProcess ocs = OcsProcess.startPiped("mcp")) {
+            initialize(ocs, "2025-06-18");
+            ocs.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"wait_session\","
+                    + "\"arguments\":{\"session_ids\":[\"" + sid + "\"],\"timeout_seconds\":12},"
+                    + "\"_meta\":{\"progressToken\":\"wait-3\"}}}");
+            JsonNode result = response(ocs, 3).path("result");
+            assertEquals(7, result.path("structuredContent").path("exitCode").asInt(), result.toString());
+            List<JsonNode> progress = messages(ocs).stream()
+                    .filter(m -> "notifications/progress".equals(m.path("method").asText())).toList();
+            assertEquals(1, progress.size(), "one beat in 12 s, every 10 s\n" + ocs);
+            assertEquals("wait-3", progress.get(0).path("params").path("progressToken").asText());
+            assertEquals(10, progress.get(0).path("params").path("progress").asInt(), progress.toString());
+            ocs.closeInput();
+            assertEquals(0, ocs.waitFor(Duration.ofSeconds(20)), ocs.toString());
+        } finally {
+            RealServer.abort(sid);
+        }
+    }
+
+    @Test
     void anOlderProtocolVersionIsSpokenToo() throws InterruptedException {
         try (OcsProcess ocs = OcsProcess.startPiped("mcp")) {
             initialize(ocs, "2024-11-05");

@@ -19,7 +19,7 @@ try {
     .catch((e) => ({ thrown: String(e) }));
   const abort = new AbortController();
   const started = Date.now();
-  const hanging = client.callTool({ name: "send_prompt", arguments: { prompt: "HANG", abort_on_cancel: true } },
+  const hanging = client.callTool({ name: "send_prompt", arguments: { prompt: "HANG from node", abort_on_cancel: true } },
     undefined, { signal: abort.signal, timeout: 120000 });
   setTimeout(() => abort.abort("the user pressed stop"), 3000);
   seen.cancelled = await hanging.then(() => "not cancelled", (e) => String(e));

@@ -21,12 +21,14 @@ import java.util.Map;
 public final class AutoApi implements Api {
     private final OpencodeClient client;
     private final PrintWriter trace;
+    private final PrintWriter warn;
     private volatile Api current;
     private volatile boolean asked;
 
-    public AutoApi(OpencodeClient client, PrintWriter trace) {
+    public AutoApi(OpencodeClient client, PrintWriter trace, PrintWriter warn) {
         this.client = client;
         this.trace = trace;
+        this.warn = warn;
         this.current = new V1Api(client);
     }
 
@@ -51,7 +53,7 @@ public final class AutoApi implements Api {
             return false;
         }
         asked = true;
-        V2Api v2 = new V2Api(client, trace);
+        V2Api v2 = new V2Api(client, trace, warn);
         try {
             v2.identify(null);
         } catch (OcsException notThere) {
@@ -216,12 +218,17 @@ public final class AutoApi implements Api {
         return current.eventsFallback();
     }
 
-    /** The API of the generation named ({@code auto}, {@code v1}, {@code v2}): the one place that builds one. */
-    public static Api of(String generation, OpencodeClient client, PrintWriter trace) {
+    /**
+     * The API of the generation named ({@code auto}, {@code v1}, {@code v2}): the one place that builds one.
+     *
+     * @param trace {@code -v}'s stderr, or null
+     * @param warn  stderr
+     */
+    public static Api of(String generation, OpencodeClient client, PrintWriter trace, PrintWriter warn) {
         return switch (generation) {
-            case "auto" -> new AutoApi(client, trace);
+            case "auto" -> new AutoApi(client, trace, warn);
             case "v1" -> new V1Api(client);
-            case "v2" -> new V2Api(client, trace);
+            case "v2" -> new V2Api(client, trace, warn);
             default -> throw OcsException.usage("--api '" + OpencodeClient.oneLine(generation, 40)
                     + "' is not an API generation; use auto, v1 or v2");
         };

@@ -56,12 +56,17 @@ public final class V2Api implements Api {
     /** Each pending question's session: v2 replies go to the session's route, the interface names only the id. */
     private final Map<String, String> questionSessions = new ConcurrentHashMap<>();
     private final Set<String> said = Collections.newSetFromMap(new ConcurrentHashMap<>());
+    private final PrintWriter warn;
 
-    /** @param trace where {@code -v} says which features use an older route, or null */
-    public V2Api(OpencodeClient client, PrintWriter trace) {
+    /**
+     * @param trace where {@code -v} says which features use an older route, or null
+     * @param warn  stderr, for what is said whether or not {@code -v}
+     */
+    public V2Api(OpencodeClient client, PrintWriter trace, PrintWriter warn) {
         this.client = client;
         this.older = new V1Api(client);
         this.trace = trace;
+        this.warn = warn;
     }
 
     @Override
@@ -141,8 +146,17 @@ public final class V2Api implements Api {
     }
 
     private OcsException missing(String feature, Exception e) {
-        return new OcsException(ExitCode.SERVER_ERROR, "opencode at " + connection().displayUrl() + " cannot "
-                + feature + ": /api has no route for it and the older route is gone", e);
+        return new Missing("opencode at " + connection().displayUrl() + " cannot " + feature
+                + ": /api has no route for it and the older route is gone", e);
+    }
+
+    /** A feature neither {@code /api} nor the older routes have on this server. Exit 6. */
+    static final class Missing extends OcsException {
+        private static final long serialVersionUID = 1L;
+
+        Missing(String message, Exception cause) {
+            super(ExitCode.SERVER_ERROR, message, cause);
+        }
     }
 
     private static String sessionPath(String sid, String... more) {
@@ -461,8 +475,14 @@ public final class V2Api implements Api {
         Object title = body.get("title");
         if (title != null) {
             String sid = Json.text(info, "id");
-            return V2Shapes.session(older("give a session a title on create (session " + sid
-                    + " was created without one)", () -> older.renameSession(sid, title.toString())));
+            try {
+                return V2Shapes.session(older("give a session a title on create", () -> older.renameSession(sid,
+                        title.toString())));
+            } catch (Missing e) {
+                // the session is there and the prompt is still to go: it goes, untitled, and that is said
+                warn.println("ocs: warning: " + sid + " has no title: " + e.getMessage());
+                warn.flush();
+            }
         }
         return info;
     }

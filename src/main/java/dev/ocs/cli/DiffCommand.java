@@ -57,7 +57,7 @@ public final class DiffCommand implements Callable<Integer> {
         }
     }
 
-    /** How long, in all, ocs asks again for turns whose changes the server has not recorded yet. */
+    /** How long ocs asks again for the newest turn's changes when the server has not recorded them yet. */
     private static final long SETTLE_NS = 5_000_000_000L;
 
     @Override
@@ -95,9 +95,11 @@ public final class DiffCommand implements Callable<Integer> {
         List<String> unrecorded = new ArrayList<>();
         for (String prompt : prompts) {
             List<FileDiff> files = FileDiff.listFrom(services.api().diff(sid, prompt));
-            // opencode records a turn's changes after the turn has ended, in its own time: a turn whose messages
-            // say it changed files but that has none recorded yet is asked again, for a few seconds in all
-            while (files.isEmpty() && patched.containsKey(prompt) && System.nanoTime() < settleUntil) {
+            // opencode records a turn's changes after the turn has ended, in its own time: the newest turn, if its
+            // messages say it changed files but it has none recorded yet, is asked again for a few seconds (an
+            // older one whose changes came to nothing, a file made and removed again, costs no wait)
+            boolean newest = prompt.equals(prompts.get(prompts.size() - 1));
+            while (files.isEmpty() && newest && patched.containsKey(prompt) && System.nanoTime() < settleUntil) {
                 Thread.sleep(250);
                 files = FileDiff.listFrom(services.api().diff(sid, prompt));
             }

@@ -20,7 +20,8 @@ public final class McpCommand implements Callable<Integer> {
                         + "(the agent starts it; see the README for a client's configuration).",
                 "Tools: list_sessions, inspect_session, send_prompt, wait_session, approve_permission, "
                         + "answer_question, abort_session, export_session, server_status; each returns its "
-                        + "command's --json. The connection options given here (--url, --server, ...) apply to "
+                        + "command's --json (export_session: Markdown). The connection options given here (--url, "
+                        + "--server, ...) apply to "
                         + "every call. It runs until the client closes standard input.");
         spec = a.spec();
     }

@@ -88,8 +88,10 @@ public final class SendCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         try (EventFeed feed = new EventFeed(client).start()) {
-            prompts.send(sid, text, providerModel[0], providerModel[1], agent);
+            // named before the prompt goes: a wait stopped during the send still knows which session to abort
             services.err().println("session " + sid);
+            services.err().flush();
+            prompts.send(sid, text, providerModel[0], providerModel[1], agent);
             prompts.confirm(sid, before);
             return new Follow(services, waitOptions, limit).run(feed, sid, before);
         }

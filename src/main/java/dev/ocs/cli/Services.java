@@ -190,9 +190,21 @@ public final class Services implements AutoCloseable {
      */
     public Api api() {
         if (api == null) {
-            api = AutoApi.of(generation(), client(), options.verbose ? err : null);
+            api = AutoApi.of(generation(), client(), options.verbose ? err : null, err);
         }
         return api;
+    }
+
+    /**
+     * {@code ocs mcp}: the connection, client and API an earlier call built with the same global options, for this
+     * call too (one HTTP client for the whole MCP session, the password read once). Nothing when it built none.
+     */
+    public void adopt(Services earlier) {
+        if (earlier.api != null) {
+            connection = earlier.connection;
+            client = earlier.client;
+            api = earlier.api;
+        }
     }
 
     private String generation() {
@@ -301,7 +313,7 @@ public final class Services implements AutoCloseable {
         for (Profile p : c.servers().values()) {
             Connection conn = connectionFor(p, false);
             out.add(new Target(p, AutoApi.of(generation(), new OpencodeClient(conn, options.verbose ? err : null),
-                    options.verbose ? err : null)));
+                    options.verbose ? err : null, err)));
         }
         return out;
     }

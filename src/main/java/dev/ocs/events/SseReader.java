@@ -1,9 +1,9 @@
 package dev.ocs.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocs.http.BoundedLines;
 import dev.ocs.http.Json;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +16,8 @@ import java.nio.charset.StandardCharsets;
 public final class SseReader {
     public static final int LINE_CAP = 16 * 1024 * 1024;
 
-    private final InputStream in;
+    private final BoundedLines lines;
     private final int cap;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
     private final StringBuilder data = new StringBuilder();
     /** The event being read went over the cap: the rest of it is ignored up to its blank line. */
     private boolean dropping;
@@ -29,7 +28,7 @@ public final class SseReader {
     }
 
     SseReader(InputStream in, int cap) {
-        this.in = in;
+        this.lines = new BoundedLines(in, cap);
         this.cap = cap;
     }
 
@@ -99,28 +98,12 @@ public final class SseReader {
     private boolean lineOver;
 
     private String readLine() throws IOException {
-        line.reset();
-        boolean over = false;
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                break;
-            }
-            if (line.size() < cap) {
-                line.write(b);
-            } else {
-                over = true;
-            }
-        }
-        if (b == -1 && line.size() == 0 && !over) {
+        byte[] bytes = lines.next();
+        if (bytes == null) {
             return null;
         }
-        lineOver = over;
-        if (over) {
-            return "";
-        }
-        int n = line.size();
-        byte[] bytes = line.toByteArray();
+        lineOver = lines.over();
+        int n = bytes.length;
         if (n > 0 && bytes[n - 1] == '\r') {
             n--;
         }

@@ -2,11 +2,12 @@ package dev.ocs.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocs.http.BoundedLines;
 import dev.ocs.http.ChunkedInputStream;
 import dev.ocs.http.Json;
+import dev.ocs.http.OpencodeClient;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -14,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the client writes on stdin, on its way to the SDK's stdio transport, one JSON-RPC message a line. A
@@ -23,25 +25,32 @@ import java.util.concurrent.LinkedBlockingQueue;
  * logs the notification as unknown and lets the tool run on. So ocs takes that notification here and hands it to
  * {@link Calls}, and it tags each {@code tools/call} with its JSON-RPC id in {@code params._meta} under
  * {@link #REQUEST_ID}, so that the tool's handler knows which request it serves (the SDK gives a handler the
- * request's params, not its id). A line that is not a JSON-RPC message is dropped with a line on stderr (the SDK
- * would log a stack trace for it and answer nothing). Every other line passes as it came, byte for byte.
+ * request's params, not its id). A line that is not a JSON-RPC message is dropped with a line on stderr: the
+ * SDK's reader stops for good at a line it cannot read (and answers nothing after it). Every other line passes as
+ * it came, byte for byte.
  */
 final class Inbound {
     /** The key under {@code params._meta} that carries a tools/call's JSON-RPC id (as JSON text). */
     static final String REQUEST_ID = "dev.ocs/requestId";
-    /** A line longer than this is dropped (said on stderr), so a runaway client cannot exhaust the heap. */
-    static final int MAX_LINE = 32 * 1024 * 1024;
+    /** A longer line is dropped (said on stderr); the SDK is given room for it and the tag ({@link #sdkLimit}). */
+    static final int MAX_LINE = 16 * 1024 * 1024;
 
-    private final InputStream in;
+    private final BoundedLines lines;
     private final Calls calls;
     private final PrintWriter log;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Handoff sdk = new Handoff();
+    private final AtomicInteger requests = new AtomicInteger();
 
     Inbound(InputStream in, Calls calls, PrintWriter log) {
-        this.in = new BufferedInputStream(in, 65536);
+        this.lines = new BoundedLines(new BufferedInputStream(in, 65536), MAX_LINE);
         this.calls = calls;
         this.log = log;
+    }
+
+    /** The SDK's own cap on a line: above ours, so that a line we pass (tagged) is never one it refuses. */
+    static int sdkLimit() {
+        return MAX_LINE + 64 * 1024;
     }
 
     /** Counts down once the client has closed stdin. */
@@ -49,12 +58,22 @@ final class Inbound {
         return closed;
     }
 
+    /** How many requests (messages with an id and a method) went to the SDK: each is owed an answer. */
+    int requests() {
+        return requests.get();
+    }
+
     /** Starts reading stdin; answers what the SDK is to read. */
     InputStream start() {
         Thread t = new Thread(() -> {
             try {
                 byte[] line;
-                while ((line = nextLine()) != null) {
+                while ((line = lines.next()) != null) {
+                    if (lines.over()) {
+                        log.println("ocs mcp: dropped a message of over " + MAX_LINE / (1024 * 1024)
+                                + " MiB from the client");
+                        continue;
+                    }
                     byte[] passed = pass(line);
                     if (passed.length > 0) {
                         sdk.put(passed);
@@ -123,31 +142,19 @@ final class Inbound {
         }
     }
 
-    /** The next line of stdin without its newline (empty for one too long, said on stderr); null at the end. */
-    byte[] nextLine() throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        boolean tooLong = false;
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            if (buf.size() < MAX_LINE) {
-                buf.write(c);
-            } else {
-                tooLong = true;
-            }
-        }
-        if (c < 0 && buf.size() == 0) {
-            return null;
-        }
-        if (tooLong) {
-            log.println("ocs mcp: dropped a message of over " + MAX_LINE / (1024 * 1024) + " MiB from the client");
-            return new byte[0];
-        }
-        return buf.toByteArray();
+    /**
+     * A message the SDK can read: JSON-RPC 2.0 with a method (a request or a notification), or an id with a result
+     * or an error (an answer to the SDK's own request).
+     */
+    private static boolean rpc(JsonNode msg) {
+        return msg != null && msg.isObject() && "2.0".equals(Json.text(msg, "jsonrpc"))
+                && (msg.path("method").isTextual() || msg.has("id") && (msg.has("result") || msg.has("error")));
     }
 
     /** The line as the SDK is to see it, with its newline; empty when it was taken or dropped here. */
     byte[] pass(byte[] raw) {
-        if (new String(raw, StandardCharsets.UTF_8).isBlank()) {
+        String text = new String(raw, StandardCharsets.UTF_8);
+        if (text.isBlank()) {
             return new byte[0];
         }
         JsonNode msg;
@@ -156,10 +163,9 @@ final class Inbound {
         } catch (IOException e) {
             msg = null;
         }
-        if (msg == null || !msg.isObject() || !"2.0".equals(Json.text(msg, "jsonrpc"))) {
-            String shown = new String(raw, StandardCharsets.UTF_8).strip();
+        if (!rpc(msg)) {
             log.println("ocs mcp: ignored a line that is not a JSON-RPC 2.0 message: "
-                    + (shown.length() > 80 ? shown.substring(0, 80) + "…" : shown));
+                    + OpencodeClient.oneLine(text.strip(), 80));
             return new byte[0];
         }
         String method = Json.text(msg, "method");
@@ -170,10 +176,15 @@ final class Inbound {
             }
             return new byte[0];
         }
+        if (method != null && msg.hasNonNull("id")) {
+            requests.incrementAndGet();
+        }
         if ("tools/call".equals(method) && msg.hasNonNull("id") && msg.get("params") instanceof ObjectNode params) {
+            String id = msg.get("id").toString();
+            calls.expect(id);
             JsonNode meta = params.get("_meta");
             ObjectNode m = meta instanceof ObjectNode o ? o : params.putObject("_meta");
-            m.put(REQUEST_ID, msg.get("id").toString());
+            m.put(REQUEST_ID, id);
             try {
                 return withNewline(Json.mapper().writeValueAsBytes(msg));
             } catch (IOException e) {

@@ -6,6 +6,7 @@ import dev.ocs.ExitCode;
 import dev.ocs.cli.OcsCommand;
 import dev.ocs.cli.Services;
 import dev.ocs.http.Json;
+import dev.ocs.http.OpencodeClient;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -66,26 +67,15 @@ public final class McpServe {
         List<SyncToolSpecification> specs = new ArrayList<>();
         for (Tools.Tool t : Tools.all()) {
             specs.add(SyncToolSpecification.builder().tool(describe(t))
-                    .callHandler((exchange, request) -> {
-                        // a long wait tells a client that asked for progress that it is still at it, so that a
-                        // client whose time limit restarts on progress does not give up on it
-                        Object token = request.progressToken();
-                        ScheduledFuture<?> beat = token == null || !t.following() ? null : ticks.scheduleAtFixedRate(
-                                progress(exchange, token), PROGRESS_SECONDS, PROGRESS_SECONDS, TimeUnit.SECONDS);
-                        try {
-                            return call(t, request);
-                        } finally {
-                            if (beat != null) {
-                                beat.cancel(false);
-                            }
-                        }
-                    }).build());
+                    .callHandler((exchange, request) -> call(t, exchange, request)).build());
         }
         log.println("ocs mcp: serving " + specs.size() + " tools on stdio; end of input stops it");
         Inbound in = new Inbound(stdin, calls, log);
+        Outbound out = new Outbound(stdout);
         // the SDK's own mapper, configured as the SDK expects (ocs's is set up for reading the server's JSON)
         JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
-        StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, in.start(), stdout);
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, in.start(), out,
+                Inbound.sdkLimit());
         McpSyncServer server = McpServer.sync(transport)
                 .serverInfo("ocs", version)
                 .instructions("ocs drives and diagnoses the sessions of an opencode server (opencode serve): "
@@ -97,16 +87,79 @@ public final class McpServe {
                 .tools(specs)
                 .build();
         in.closed().await();
-        // The SDK reads what is left, hands each request to a worker, and its calls answer: then it is done.
-        // (The SDK drops what it has not answered once it sees the end of its input: it sees it only then.)
-        int settled = 0;
-        while (settled < 10) {
-            settled = in.drained() && calls.idle() ? settled + 1 : 0;
+        // Every request read before the end of input is answered before the SDK is told of the end (it drops what
+        // it has not written once it sees it). A request the SDK leaves unanswered (one before initialize) does
+        // not hold the exit for more than a second of quiet.
+        long quietSince = System.nanoTime();
+        int seen = -1;
+        while (true) {
+            boolean done = in.drained() && calls.idle();
+            if (done && out.answers() >= in.requests()) {
+                break;
+            }
+            int now = out.answers() + (done ? 0 : 1_000_000);
+            if (now != seen) {
+                seen = now;
+                quietSince = System.nanoTime();
+            } else if (done && System.nanoTime() - quietSince > 1_000_000_000L) {
+                break;
+            }
             TimeUnit.MILLISECONDS.sleep(20);
         }
         in.close();
         server.closeGracefully();
         return ExitCode.OK;
+    }
+
+    /**
+     * stdout as the SDK writes it, counting the answers (lines that start as the SDK writes a response: {@code
+     * {"jsonrpc":"2.0","id":}, where a request or notification of its own has its method first).
+     */
+    static final class Outbound extends java.io.FilterOutputStream {
+        private static final byte[] ANSWER = "{\"jsonrpc\":\"2.0\",\"id\":".getBytes(StandardCharsets.US_ASCII);
+        private final java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+        private int matched;
+        private boolean lineStart = true;
+
+        Outbound(OutputStream out) {
+            super(out);
+        }
+
+        int answers() {
+            return answers.get();
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            out.write(b);
+            see((byte) b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            for (int i = off; i < off + len; i++) {
+                see(b[i]);
+            }
+        }
+
+        private void see(byte b) {
+            if (b == '\n') {
+                lineStart = true;
+                matched = 0;
+                return;
+            }
+            if (lineStart) {
+                if (matched < ANSWER.length && b == ANSWER[matched]) {
+                    if (++matched == ANSWER.length) {
+                        answers.incrementAndGet();
+                        lineStart = false;
+                    }
+                } else {
+                    lineStart = false;
+                }
+            }
+        }
     }
 
     /** How often a wait says it is still waiting, to a client that asked for progress. */
@@ -118,20 +171,8 @@ public final class McpServe {
         return t;
     });
 
-    private Runnable progress(McpSyncServerExchange exchange, Object token) {
-        long start = System.nanoTime();
-        return () -> {
-            double seconds = Math.floor((System.nanoTime() - start) / 1e9);
-            try {
-                exchange.progressNotification(new McpSchema.ProgressNotification(token, seconds, null,
-                        "still waiting after " + (long) seconds + " s"));
-            } catch (RuntimeException e) {
-                if (verbose) {
-                    log.println("ocs mcp: could not send progress: " + e.getMessage());
-                }
-            }
-        };
-    }
+    /** The connection, client and API the first call built: every later call uses them. */
+    private volatile Services built;
 
     private static McpSchema.Tool describe(Tools.Tool t) {
         // read-only tools can be called again at will; abort_session is the one that ends something
@@ -143,23 +184,52 @@ public final class McpServe {
     }
 
     /** One call: its command, run as the command line runs it; never a protocol error. */
-    McpSchema.CallToolResult call(Tools.Tool tool, McpSchema.CallToolRequest request) {
+    McpSchema.CallToolResult call(Tools.Tool tool, McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
         String id = request.meta() == null ? null : (String) request.meta().get(Inbound.REQUEST_ID);
         Calls.Call call = calls.start(id);
+        ScheduledFuture<?> beat = null;
         try {
+            Arguments args = new Arguments(request.arguments());
             Tools.Command command;
             try {
-                command = tool.argv().apply(new Arguments(request.arguments()));
+                command = tool.argv().apply(args);
             } catch (Arguments.Invalid e) {
                 return error("ocs: " + e.getMessage() + " (exit " + ExitCode.USAGE + ")");
             }
+            if (call.cancelled()) { // before it began: nothing to stop, nothing ran
+                call.detach();
+                return error("ocs: cancelled before it began" + why(call) + " (exit " + ExitCode.INTERRUPTED + ")");
+            }
+            Object token = request.progressToken();
+            if (token != null && tool.following()) {
+                // a client whose time limit restarts on progress lets a long wait go on
+                long start = System.nanoTime();
+                beat = ticks.scheduleAtFixedRate(() -> call.unlessDone(() -> progress(exchange, token, start)),
+                        PROGRESS_SECONDS, PROGRESS_SECONDS, TimeUnit.SECONDS);
+            }
             Run run = run(command, tool.json());
             if (call.cancelled()) {
-                return cancelled(tool, command, run, call.reason(), new Arguments(request.arguments()));
+                call.detach(); // what follows (an abort, when asked) runs undisturbed by the interrupt
+                return cancelled(tool, command, run, call, args);
             }
             return result(tool, command, run);
         } finally {
+            if (beat != null) {
+                beat.cancel(false);
+            }
             calls.end(id, call);
+        }
+    }
+
+    private void progress(McpSyncServerExchange exchange, Object token, long start) {
+        double seconds = Math.floor((System.nanoTime() - start) / 1e9);
+        try {
+            exchange.progressNotification(new McpSchema.ProgressNotification(token, seconds, null,
+                    "still waiting after " + (long) seconds + " s", null));
+        } catch (RuntimeException e) {
+            if (verbose) {
+                log.println("ocs mcp: could not send progress: " + e.getMessage());
+            }
         }
     }
 
@@ -187,7 +257,14 @@ public final class McpServe {
         StringWriter err = new StringWriter();
         InputStream stdin = new ByteArrayInputStream(command.stdin() == null ? new byte[0] : command.stdin());
         Services services = new Services(env, out, new PrintWriter(err, true), stdin, false, false);
+        Services first = built;
+        if (first != null) {
+            services.adopt(first);
+        }
         int exit = OcsCommand.run(services, args.toArray(new String[0]));
+        if (first == null) {
+            built = services; // its API, if it built one, serves the calls after it
+        }
         String said = err.toString();
         if (verbose && !said.isEmpty()) {
             log.print(said);
@@ -202,7 +279,20 @@ public final class McpServe {
                 || exit == ExitCode.PERMISSION;
         if (!report) {
             String said = run.message();
-            return error((said == null ? "ocs: failed" : said) + " (exit " + exit + ")");
+            // a usage error's pointer to the command line's help means nothing to a model
+            return error((said == null ? "ocs: failed" : SEE_HELP.matcher(said).replaceFirst("")) + " (exit " + exit
+                    + ")");
+        }
+        if (command.output() != null) {
+            ObjectNode written = Json.mapper().createObjectNode();
+            written.put("path", command.output().toString());
+            try {
+                written.put("bytes", java.nio.file.Files.size(command.output()));
+            } catch (IOException e) {
+                return error("ocs: " + command.output() + " was not written (" + e.getMessage() + ") (exit "
+                        + ExitCode.SERVER_ERROR + ")");
+            }
+            return structured(written, exit);
         }
         if (!tool.json()) {
             return McpSchema.CallToolResult.builder()
@@ -218,26 +308,34 @@ public final class McpServe {
                 doc.set("sessions", n); // wait's array
             }
         } catch (IOException e) {
-            return error("ocs: the command's output was not JSON (" + e.getMessage() + ") (exit 6)");
+            return error("ocs: the command's output was not JSON (" + e.getMessage() + ") (exit "
+                    + ExitCode.SERVER_ERROR + ")");
         }
-        doc.put("exitCode", exit);
-        String next = next(tool, exit, command.sessionID());
+        String next = next(tool, exit, command.sessionIDs());
         if (next != null) {
             doc.put("next", next);
         }
         if ((exit == ExitCode.TIMEOUT || exit == ExitCode.PERMISSION) && run.message() != null) {
             doc.put("message", run.message());
         }
+        return structured(doc, exit);
+    }
+
+    private static final Pattern SEE_HELP = Pattern.compile(" \\(see 'ocs[^']*--help'\\)$");
+
+    /** A normal result: the document plus its exit code, as text and as structured content. */
+    private static McpSchema.CallToolResult structured(ObjectNode doc, int exit) {
+        doc.put("exitCode", exit);
         return McpSchema.CallToolResult.builder().addTextContent(doc.toString())
                 .structuredContent(Json.mapper().convertValue(doc, LINKED_MAP)).isError(false).build();
     }
 
     /** For a model: what to do after a wait that did not end the run. */
-    private static String next(Tools.Tool tool, int exit, String sid) {
+    private static String next(Tools.Tool tool, int exit, List<String> sids) {
         if (!tool.following()) {
             return null;
         }
-        String which = sid == null ? "" : " with session_ids [\"" + sid + "\"]";
+        String which = sids.isEmpty() ? "" : " with session_ids " + Json.mapper().valueToTree(sids);
         if (exit == ExitCode.TIMEOUT) {
             return "still running: call wait_session" + which;
         }
@@ -254,26 +352,32 @@ public final class McpServe {
      * The client cancelled the call: the command stopped waiting (exit 130) and the run goes on, unless the call
      * asked for {@code abort_on_cancel}. The SDK still sends this result; a client that cancelled ignores it.
      */
-    private McpSchema.CallToolResult cancelled(Tools.Tool tool, Tools.Command command, Run run, String reason,
+    private McpSchema.CallToolResult cancelled(Tools.Tool tool, Tools.Command command, Run run, Calls.Call call,
                                                Arguments args) {
-        String sid = command.sessionID();
+        List<String> sids = new ArrayList<>(command.sessionIDs());
         Matcher m = SESSION_LINE.matcher(run.stderr());
-        if (sid == null && m.find()) {
-            sid = m.group(1); // send's new session, named on stderr once created
+        if (sids.isEmpty() && m.find()) {
+            sids.add(m.group(1)); // send's new session, named on stderr once created
         }
-        boolean abort = tool.following() && args.bool("abort_on_cancel", false) && sid != null;
-        String said = "ocs: cancelled" + (reason == null ? "" : " (" + reason + ")");
-        if (abort) {
-            Run aborted = run(new Tools.Command(List.of("abort", sid), null, sid), true);
-            said += aborted.exit() == ExitCode.OK ? "; aborted " + sid : "; could not abort " + sid + ": "
-                    + aborted.message();
-        } else if (sid != null) {
-            said += "; " + sid + " keeps running";
+        boolean abort = tool.following() && args.bool("abort_on_cancel", false);
+        StringBuilder said = new StringBuilder("ocs: cancelled").append(why(call));
+        for (String sid : sids) {
+            if (abort) {
+                Run aborted = run(new Tools.Command(List.of("abort", sid), List.of(sid)), true);
+                said.append(aborted.exit() == ExitCode.OK ? "; aborted " + sid : "; could not abort " + sid + " ("
+                        + (aborted.message() == null ? "exit " + aborted.exit() : aborted.message()) + ")");
+            } else {
+                said.append("; ").append(sid).append(" keeps running");
+            }
         }
         if (verbose) {
             log.println(said);
         }
         return error(said + " (exit " + ExitCode.INTERRUPTED + ")");
+    }
+
+    private static String why(Calls.Call call) {
+        return call.reason() == null ? "" : " (" + OpencodeClient.oneLine(call.reason(), 120) + ")";
     }
 
     private static McpSchema.CallToolResult error(String message) {

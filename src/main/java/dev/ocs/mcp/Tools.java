@@ -1,5 +1,8 @@
 package dev.ocs.mcp;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +28,15 @@ final class Tools {
     record Tool(String name, String title, String description, Map<String, Object> inputSchema, boolean json,
                 boolean following, boolean readOnly, Function<Arguments, Command> argv) {}
 
-    /** A command line to run, and the bytes the command reads as its standard input (send's prompt). */
-    record Command(List<String> args, byte[] stdin, String sessionID) {}
+    /**
+     * A command line to run, the bytes the command reads as its standard input (send's prompt), the sessions it
+     * is about (what a cancelled wait aborts when asked), and the file it writes (export's {@code path}).
+     */
+    record Command(List<String> args, byte[] stdin, List<String> sessionIDs, Path output) {
+        Command(List<String> args, List<String> sessionIDs) {
+            this(args, null, sessionIDs, null);
+        }
+    }
 
     static final int DEFAULT_TIMEOUT_SECONDS = 120;
 
@@ -103,8 +113,9 @@ final class Tools {
                                 .value("--on-question", a.string("on_question"));
                         waitOptions(a, l);
                     }
-                    return new Command(l.args(), a.requiredString("prompt").getBytes(
-                            java.nio.charset.StandardCharsets.UTF_8), a.string("session_id"));
+                    String sid = a.string("session_id");
+                    return new Command(l.args(), a.requiredString("prompt").getBytes(StandardCharsets.UTF_8),
+                            sid == null ? List.of() : List.of(sid), null);
                 }));
         tools.add(new Tool("wait_session", "Wait for sessions",
                 "Wait until sessions are over (idle, waiting on a person, or failed), up to timeout_seconds "
@@ -118,7 +129,7 @@ final class Tools {
                     budgetAndTimeout(a, l);
                     List<String> ids = a.requiredStrings("session_ids");
                     l.add("--").addAll(ids);
-                    return new Command(l.args(), null, ids.size() == 1 ? ids.get(0) : null);
+                    return new Command(l.args(), ids);
                 }));
         tools.add(new Tool("approve_permission", "Answer a permission",
                 "Answer a permission request that blocks a session (finding permission-pending): reply once "
@@ -139,7 +150,7 @@ final class Tools {
                         l.add("--wait");
                         waitOptions(a, l);
                     }
-                    return new Command(l.args(), null, a.session());
+                    return new Command(l.args(), List.of(a.session()));
                 }));
         tools.add(new Tool("answer_question", "Answer a question",
                 "Answer a question the model asked (finding question-pending), or decline it with reject. "
@@ -168,7 +179,7 @@ final class Tools {
                         l.add("--wait");
                         waitOptions(a, l);
                     }
-                    return new Command(l.args(), null, a.session());
+                    return new Command(l.args(), List.of(a.session()));
                 }));
         tools.add(new Tool("abort_session", "Abort a run",
                 "Stop a session's run and confirm it went idle (the session and its messages stay).",
@@ -177,20 +188,25 @@ final class Tools {
         tools.add(new Tool("export_session", "Export a session",
                 "A session as a Markdown transcript: each turn with its text, tool calls (input and output), "
                         + "errors and changed files, then totals and findings. Long sessions are long: give "
-                        + "`path` to write it to a file and get {path, bytes} back instead.",
+                        + "`path` (absolute, a file that does not exist yet) to write it there and get "
+                        + "{path, bytes} back instead.",
                 schema().string("session_id", "The session (ses_...).").required("session_id")
                         .bool("full", "Texts, tool inputs and outputs whole (default: trimmed).")
                         .bool("thinking", "Reasoning too.")
-                        .string("path", "Write the Markdown to this file (written whole, or not at all).").build(),
-                false, false, true, a -> command(a.list("export", a.session()).value("--format", "md")
-                        .flag("--full", a.bool("full")).flag("--thinking", a.bool("thinking"))
-                        .value("--output", a.string("path")))));
+                        .string("path", "Write the Markdown to this new file (an absolute path; written whole, or "
+                                + "not at all).").build(),
+                false, false, false, a -> {
+                    Path path = newFile(a.string("path"));
+                    return new Command(a.list("export", a.session()).value("--format", "md")
+                            .flag("--full", a.bool("full")).flag("--thinking", a.bool("thinking"))
+                            .value("--output", path).args(), null, List.of(), path);
+                }));
         tools.add(new Tool("server_status", "Check the server",
                 "Check the opencode server and ocs's setup end to end (server, credentials, version, proxy, "
                         + "providers, default model), each ok / warn / fail with what to do. With probe, also "
                         + "send a tiny prompt to the model (this costs a model call).",
                 schema().string("probe", "PROVIDER/MODEL to probe, or \"default\" for the default model.").build(),
-                true, false, true, a -> {
+                true, false, false, a -> {
                     String probe = a.string("probe");
                     Arguments.Line l = a.list("doctor");
                     if ("default".equals(probe)) {
@@ -204,7 +220,7 @@ final class Tools {
     }
 
     private static Command command(Arguments.Line l) {
-        return new Command(l.args(), null, null);
+        return new Command(l.args(), List.of());
     }
 
     /** The options every tool that waits takes. */
@@ -217,7 +233,7 @@ final class Tools {
         return s.integer("timeout_seconds", "How long to wait (default " + DEFAULT_TIMEOUT_SECONDS
                         + "); the run goes on after it.")
                 .integer("max_retries", "Stop waiting once the server has retried the provider more often "
-                        + "(default 3).")
+                        + "(default 3).", 0)
                 .number("max_cost", "Abort the run once it has cost more than this many USD.")
                 .integer("max_tokens", "Abort the run once it has used more tokens.")
                 .bool("abort_on_cancel", "If this call is cancelled, also abort the run (default false: "
@@ -235,6 +251,21 @@ final class Tools {
         l.value("--timeout", (timeout == null ? DEFAULT_TIMEOUT_SECONDS : timeout) + "s")
                 .value("--max-retries", a.integer("max_retries")).value("--max-cost", a.number("max_cost"))
                 .value("--max-tokens", a.integer("max_tokens"));
+    }
+
+    /** export's {@code path}: absolute (the model cannot know ocs's working directory), and not there yet. */
+    private static Path newFile(String path) {
+        if (path == null) {
+            return null;
+        }
+        Path p = Path.of(path);
+        if (!p.isAbsolute()) {
+            throw new Arguments.Invalid("argument 'path' must be an absolute path, not '" + path + "'");
+        }
+        if (Files.exists(p)) {
+            throw new Arguments.Invalid("argument 'path': " + path + " exists already; give a new file");
+        }
+        return p;
     }
 
     static Schema schema() {
@@ -262,15 +293,21 @@ final class Tools {
             return prop(name, typed("string", description));
         }
 
-        Schema integer(String name, String description) {
+        /** A whole number from {@code min} on. */
+        Schema integer(String name, String description, int min) {
             Map<String, Object> p = typed("integer", description);
-            p.put("minimum", 0);
+            p.put("minimum", min);
             return prop(name, p);
         }
 
+        Schema integer(String name, String description) {
+            return integer(name, description, 1);
+        }
+
+        /** A number above 0. */
         Schema number(String name, String description) {
             Map<String, Object> p = typed("number", description);
-            p.put("minimum", 0);
+            p.put("exclusiveMinimum", 0);
             return prop(name, p);
         }
 

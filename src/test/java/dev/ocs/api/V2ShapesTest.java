@@ -32,6 +32,22 @@ class V2ShapesTest {
     }
 
     @Test
+    void anEventOfAnUnexpectedShapeIsLeftOutAndTheStreamGoesOn() throws IOException {
+        String sse = "data: {\"id\":\"evt_1\",\"type\":\"session.next.step.ended\",\"data\":{\"sessionID\":\"" + SID
+                + "\",\"finish\":\"stop\"}}\n\n" // no assistantMessageID
+                + Fixtures.read("v2/tool-approved.events.sse");
+        try (InputStream in = V2Events.stream(new java.io.ByteArrayInputStream(
+                sse.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+            dev.ocs.events.SseReader events = new dev.ocs.events.SseReader(in);
+            int n = 0;
+            while (events.next() != null) {
+                n++;
+            }
+            assertTrue(n > 5, "the recorded events after the odd one still come: " + n);
+        }
+    }
+
+    @Test
     void aToolRunReadsAsV1Reads() throws IOException {
         List<Message> ms = read("tool.messages.json");
         assertEquals(3, ms.size());

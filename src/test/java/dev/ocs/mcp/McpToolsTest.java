@@ -37,7 +37,7 @@ class McpToolsTest {
         assertArrayEquals(prompt.getBytes(StandardCharsets.UTF_8), c.stdin(), "the prompt's bytes, unchanged");
         Tools.Command quick = argv("send_prompt", Map.of("prompt", "x", "wait", false, "session_id", "ses_a"));
         assertEquals(List.of("send", "-", "--session=ses_a"), quick.args());
-        assertEquals("ses_a", quick.sessionID());
+        assertEquals(List.of("ses_a"), quick.sessionIDs());
     }
 
     @Test
@@ -62,6 +62,92 @@ class McpToolsTest {
         assertEquals(List.of("list", "--limit=5", "--busy"),
                 argv("list_sessions", Map.of("limit", 5, "busy", true)).args());
         assertFalse(tool("export_session").json(), "export's Markdown is not --json");
+    }
+
+    /** Every argument of every tool set at once: the command line it makes is one the real command takes. */
+    @Test
+    void everyToolsCommandLineIsOneTheCommandTakes() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("ocs-mcp").resolve("new.md");
+        Map<String, Map<String, Object>> full = Map.of(
+                "list_sessions", Map.of("limit", 5, "busy", true, "roots", true, "search", "x"),
+                "inspect_session", Map.of("session_id", "ses_a", "last", 2, "full", true, "thinking", true,
+                        "expect_model", "p/m"),
+                "send_prompt", Map.ofEntries(Map.entry("prompt", "hi"), Map.entry("session_id", "ses_a"),
+                        Map.entry("model", "p/m"), Map.entry("agent", "plan"), Map.entry("title", "t"),
+                        Map.entry("on_permission", "once"), Map.entry("on_question", "first"),
+                        Map.entry("timeout_seconds", 5), Map.entry("max_retries", 0), Map.entry("max_cost", 0.5),
+                        Map.entry("max_tokens", 100), Map.entry("full_report", true),
+                        Map.entry("abort_on_cancel", true)),
+                "wait_session", Map.of("session_ids", List.of("ses_a", "ses_b"), "any", true, "timeout_seconds", 5,
+                        "max_retries", 1, "max_cost", 1, "max_tokens", 10),
+                "approve_permission", Map.of("session_id", "ses_a", "permission_id", "per_1", "reply", "always",
+                        "message", "m", "all", true, "wait", true, "full_report", true),
+                "answer_question", Map.of("session_id", "ses_a", "question_id", "que_1", "answers",
+                        List.of(Map.of("options", List.of("a"), "text", "b")), "wait", true),
+                "abort_session", Map.of("session_id", "ses_a"),
+                "export_session", Map.of("session_id", "ses_a", "full", true, "thinking", true, "path",
+                        file.toString()),
+                "server_status", Map.of("probe", "p/m"));
+        assertEquals(Tools.all().size(), full.size());
+        for (Tools.Tool t : Tools.all()) {
+            List<String> args = new java.util.ArrayList<>(List.of("--url", "http://127.0.0.1:1"));
+            if (t.json()) {
+                args.add("--json");
+            }
+            args.addAll(argv(t.name(), full.get(t.name())).args());
+            String[] a = args.toArray(new String[0]);
+            dev.ocs.cli.Services s = new dev.ocs.cli.Services(Map.of(), new java.io.ByteArrayOutputStream(),
+                    new PrintWriter(new StringWriter()), new ByteArrayInputStream(new byte[0]), false, false);
+            picocli.CommandLine.ParseResult r = dev.ocs.cli.OcsCommand.commandLine(s, a).parseArgs(a);
+            assertTrue(r.hasSubcommand(), t.name() + ": " + args);
+        }
+    }
+
+    @Test
+    void everyFindingCodeIsExplainedToTheModel() throws Exception {
+        int codes = 0;
+        for (java.lang.reflect.Field f : dev.ocs.session.Diagnosis.class.getFields()) {
+            if (f.getType() == String.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())
+                    && java.lang.reflect.Modifier.isFinal(f.getModifiers())) {
+                assertTrue(Tools.FINDINGS.contains(f.get(null) + " ("), f.get(null) + " in Tools.FINDINGS");
+                codes++;
+            }
+        }
+        assertEquals(13, codes, "the finding codes the README lists");
+    }
+
+    @Test
+    void exportWritesOnlyToANewAbsolutePath() throws Exception {
+        java.nio.file.Path there = java.nio.file.Files.createTempFile("ocs-mcp", ".md");
+        assertThrows(Arguments.Invalid.class, () -> argv("export_session", Map.of("session_id", "ses_a",
+                "path", "relative.md")));
+        Arguments.Invalid e = assertThrows(Arguments.Invalid.class, () -> argv("export_session", Map.of(
+                "session_id", "ses_a", "path", there.toString())));
+        assertTrue(e.getMessage().contains("exists already"), e.getMessage());
+    }
+
+    @Test
+    void aCancellationThatComesBeforeTheCallBeginsCounts() {
+        Calls calls = new Calls();
+        Inbound in = new Inbound(new ByteArrayInputStream(new byte[0]), calls, new PrintWriter(new StringWriter()));
+        line(in, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"x\"}}");
+        line(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":9}}");
+        Calls.Call c = calls.start("9");
+        assertTrue(c.cancelled(), "known from the moment its request was read");
+        assertFalse(Thread.currentThread().isInterrupted(), "no thread was there to interrupt");
+        calls.end("9", c);
+        assertEquals(1, in.requests());
+    }
+
+    @Test
+    void onlyWhatTheSdkCanReadReachesIt() {
+        Inbound in = new Inbound(new ByteArrayInputStream(new byte[0]), new Calls(), new PrintWriter(new StringWriter()));
+        assertEquals("", line(in, "{\"jsonrpc\":\"2.0\"}"));
+        assertEquals("", line(in, "{\"jsonrpc\":\"2.0\",\"id\":1}"));
+        assertEquals("", line(in, "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}"));
+        String answer = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}";
+        assertEquals(answer + "\n", line(in, answer), "an answer to the SDK's own request");
+        assertEquals(0, in.requests(), "an answer is owed none");
     }
 
     @Test
@@ -127,7 +213,7 @@ class McpToolsTest {
         assertTrue(in.drained(), "nothing left for the SDK");
         in.close(); // the SDK sees the end only now
         assertEquals("", new String(sdk.readAllBytes(), StandardCharsets.UTF_8), "neither is JSON-RPC");
-        assertTrue(log.toString().contains("dropped a message of over 32 MiB"), log.toString());
+        assertTrue(log.toString().contains("dropped a message of over 16 MiB"), log.toString());
 
         StringWriter log2 = new StringWriter();
         byte[] mixed = ("\n  \n{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\nhello\n{}\n[1]\n"
@@ -148,7 +234,7 @@ class McpToolsTest {
     void outcomesWithAReportAreResultsAndTheRestAreToolErrors() {
         McpServe serve = new McpServe(Map.of(), List.of(), new PrintWriter(new StringWriter()), false);
         Tools.Tool send = tool("send_prompt");
-        Tools.Command c = new Tools.Command(List.of("send"), null, "ses_a");
+        Tools.Command c = new Tools.Command(List.of("send"), List.of("ses_a"));
         McpSchema.CallToolResult timeout = serve.result(send, c, new McpServe.Run(7,
                 "{\"session\":{\"id\":\"ses_a\"}}".getBytes(StandardCharsets.UTF_8),
                 "ocs: no end after 2s; ses_a is still running. Stop it with: ocs abort ses_a\n"));

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -50,10 +51,13 @@ class CompatMatrixTest {
     @TestFactory
     Stream<DynamicTest> everyTestedVersion() {
         String only = System.getProperty("ocs.matrix", "");
-        return OpencodeServer.testedVersions().stream()
+        List<String> versions = OpencodeServer.testedVersions().stream()
                 .filter(v -> only.isBlank() || List.of(only.split(",")).contains(v))
                 .filter(v -> !v2() || v.startsWith("1.18."))
-                .map(v -> DynamicTest.dynamicTest("opencode " + v, () -> smoke(v)));
+                .toList();
+        assertFalse(versions.isEmpty(), "no tested version matches -Docs.matrix=" + only + (v2()
+                ? " on the 1.18 line (v2)" : ""));
+        return versions.stream().map(v -> DynamicTest.dynamicTest("opencode " + v, () -> smoke(v)));
     }
 
     /**

@@ -80,5 +80,16 @@ class RealMcpNodeClientTest {
         assertTrue(seen.path("cancelledAfterMs").asLong() < 60_000, "cancelled, not run to a timeout: " + seen);
         JsonNode list = seen.path("list");
         assertFalse(list.path("isError").asBoolean(), "ocs mcp still serves after a cancellation: " + list);
+        // abort_on_cancel: the run the cancelled call had started was aborted
+        String hanging = null;
+        for (JsonNode s : RealServer.api().get("/session")) {
+            String sid = s.path("id").asText();
+            JsonNode first = RealServer.api().get("/session/" + sid + "/message").path(0);
+            if ("HANG from node".equals(first.path("parts").path(0).path("text").asText())) {
+                hanging = sid;
+            }
+        }
+        assertNotNull(hanging, "the cancelled call's session");
+        RealServer.awaitStatus(hanging, "idle"::equals, java.time.Duration.ofSeconds(30));
     }
 }

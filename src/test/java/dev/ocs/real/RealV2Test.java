@@ -276,6 +276,14 @@ class RealV2Test {
         assertTrue(proxy.requests().contains("PATCH /session/" + sid), proxy.requests().toString());
         assertEquals("titled over v2", RealServer.api().get("/session/" + sid).path("title").asText());
 
+        // where the older routes are gone, the prompt still goes to the session made for it, untitled, and that is said
+        Cli.Result untitled = cli(apiOnly).env("OCS_API", "v2").run("send", "--wait", "--title", "lost title",
+                "hello untitled");
+        assertEquals(ExitCode.OK, untitled.exitCode(), untitled.toString());
+        assertTrue(untitled.out().contains("hello untitled"), untitled.toString());
+        assertTrue(untitled.err().contains(" has no title: opencode at " + apiOnly.url() + " cannot give a session a "
+                + "title on create"), untitled.err());
+
         Cli.Result gone = cli(apiOnly).env("OCS_API", "v2").run("todo", sid);
         assertEquals(ExitCode.SERVER_ERROR, gone.exitCode(), gone.toString());
         assertTrue(gone.err().startsWith("ocs: opencode at " + apiOnly.url() + " cannot read a session's todo list: "

@@ -180,6 +180,12 @@ public final class V1Api implements Api {
                 || proxiedToWebUi(a));
     }
 
+    /** What an answer that does not fit showed: the status and the start of the body, where there is one. */
+    static String evidence(OcsException e) {
+        return e instanceof ApiException a && a.evidence() != null ? a.evidence()
+                : e instanceof NotJsonException n ? n.evidence() : e.getMessage();
+    }
+
     /**
      * 1.0.185 hands every route it does not know to a proxy for its web UI, which, offline, answers 500 with
      * opencode's error shape: {@code {"name":"UnknownError","data":{"message":"Error: Unable to connect. …"}}}.
@@ -203,9 +209,8 @@ public final class V1Api implements Api {
             if (!oldLine(id)) {
                 throw e;
             }
-            throw new OcsException(ExitCode.SERVER_ERROR, describe() + " cannot " + feature + " ("
-                    + (e instanceof ApiException a && a.evidence() != null ? a.evidence()
-                    : ((NotJsonException) e).evidence()) + ")", e);
+            throw new OcsException(ExitCode.SERVER_ERROR, describe() + " cannot " + feature + " (" + evidence(e)
+                    + ")", e);
         }
     }
 

@@ -117,8 +117,7 @@ public final class V2Api implements Api {
             if (!V1Api.foreign(e)) {
                 throw e;
             }
-            String evidence = e instanceof ApiException a && a.evidence() != null ? a.evidence()
-                    : e instanceof NotJsonException n ? n.evidence() : e.getMessage();
+            String evidence = V1Api.evidence(e);
             throw new OcsException(ExitCode.SERVER_ERROR, "opencode at " + connection().displayUrl()
                     + " cannot " + feature + " over /api (" + evidence + "); use --api v1 for an older server", e);
         }
@@ -190,6 +189,22 @@ public final class V2Api implements Api {
         return V2Shapes.session(shaped("GET /api/session/" + sid, n, isSession(n), "a session"));
     }
 
+    /** One page of an {@code /api} list: its items, and the cursor of the page after it (null: the last one). */
+    private record Page(List<JsonNode> items, String next) {}
+
+    /**
+     * A page of an {@code /api} list: the first (asked with {@code first}) when {@code cursor} is null, else the
+     * one the cursor names. A short page, or a cursor that does not move, is the last.
+     */
+    private Page page(String feature, String route, Map<String, String> first, String cursor, int size) {
+        JsonNode answer = api(feature, () -> client.get(route, cursor == null ? first
+                : query("cursor", cursor, "limit", Integer.toString(size))));
+        List<JsonNode> items = V2Shapes.data(shaped("GET " + route, answer,
+                answer != null && answer.path("data").isArray(), "a list"));
+        String next = Json.text(Json.obj(answer, "cursor"), "next");
+        return new Page(items, items.size() < size || next == null || next.equals(cursor) ? null : next);
+    }
+
     @Override
     public <T> T messages(String sid, Integer limit, BodyReader<T> reader) {
         String route = sessionPath(sid, "message");
@@ -199,13 +214,11 @@ public final class V2Api implements Api {
             List<JsonNode> page = V2Shapes.data(api("read a session's messages", () -> client.get(route,
                     query("order", "desc", "limit", Integer.toString(limit)))));
             Collections.reverse(page);
-            body = new MessagePages(sid, route, page, null, false);
+            body = new MessagePages(sid, route, page, null);
         } else {
-            JsonNode first = api("read a session's messages", () -> client.get(route,
-                    query("order", "asc", "limit", Integer.toString(PAGE))));
-            List<JsonNode> page = V2Shapes.data(first);
-            body = new MessagePages(sid, route, page, Json.text(Json.obj(first, "cursor"), "next"),
-                    page.size() >= PAGE);
+            Page first = page("read a session's messages", route, query("order", "asc", "limit",
+                    Integer.toString(PAGE)), null, PAGE);
+            body = new MessagePages(sid, route, first.items(), first.next());
         }
         try (InputStream in = body) {
             return reader.read(in);
@@ -226,18 +239,17 @@ public final class V2Api implements Api {
         private final String sid;
         private final String route;
         private List<JsonNode> page;
-        private String cursor;
-        private boolean more;
+        private String next;
         private boolean opened;
         private boolean first = true;
         private boolean ended;
 
-        MessagePages(String sid, String route, List<JsonNode> page, String cursor, boolean more) {
+        /** @param next the cursor of the page after {@code page}, null when it is the last */
+        MessagePages(String sid, String route, List<JsonNode> page, String next) {
             this.sid = sid;
             this.route = route;
             this.page = page;
-            this.cursor = cursor;
-            this.more = more;
+            this.next = next;
         }
 
         @Override
@@ -250,13 +262,10 @@ public final class V2Api implements Api {
                 return "[".getBytes(StandardCharsets.UTF_8);
             }
             if (page == null || page.isEmpty()) {
-                if (more && cursor != null) {
-                    JsonNode next = api("read a session's messages", () -> client.get(route,
-                            query("cursor", cursor, "limit", Integer.toString(PAGE))));
-                    page = V2Shapes.data(next);
-                    String c = Json.text(Json.obj(next, "cursor"), "next");
-                    more = page.size() >= PAGE && c != null && !c.equals(cursor);
-                    cursor = c;
+                if (next != null) {
+                    Page p = page("read a session's messages", route, null, next, PAGE);
+                    page = p.items();
+                    next = p.next();
                 } else {
                     page = List.of();
                 }
@@ -284,22 +293,18 @@ public final class V2Api implements Api {
     @Override
     public JsonNode sessions(int limit, boolean roots, String search) {
         ArrayNode out = F.arrayNode();
+        int want = Math.min(SESSION_PAGE, Math.max(1, limit));
         String cursor = null;
         for (int pages = 0; out.size() < limit && pages < CHILD_PAGES; pages++) {
-            String c = cursor;
-            int want = Math.min(SESSION_PAGE, Math.max(1, limit));
-            JsonNode answer = api("list sessions", () -> client.get("/api/session", c == null
-                    ? query("limit", Integer.toString(want), "search", search)
-                    : query("cursor", c, "limit", Integer.toString(want))));
-            List<JsonNode> page = V2Shapes.data(shaped("GET /api/session", answer,
-                    answer != null && answer.path("data").isArray(), "a list"));
-            for (JsonNode s : page) {
+            Page page = page("list sessions", "/api/session", query("limit", Integer.toString(want), "search",
+                    search), cursor, want);
+            for (JsonNode s : page.items()) {
                 if (out.size() < limit && (!roots || Json.text(s, "parentID") == null)) {
                     out.add(V2Shapes.session(s));
                 }
             }
-            cursor = Json.text(Json.obj(answer, "cursor"), "next");
-            if (page.size() < want || cursor == null) {
+            cursor = page.next();
+            if (cursor == null) {
                 break;
             }
         }
@@ -312,18 +317,15 @@ public final class V2Api implements Api {
         ArrayNode out = F.arrayNode();
         String cursor = null;
         for (int pages = 0; pages < CHILD_PAGES; pages++) {
-            String c = cursor;
-            JsonNode answer = api("list a session's children", () -> client.get("/api/session", c == null
-                    ? query("limit", Integer.toString(SESSION_PAGE))
-                    : query("cursor", c, "limit", Integer.toString(SESSION_PAGE))));
-            List<JsonNode> page = V2Shapes.data(answer);
-            for (JsonNode s : page) {
+            Page page = page("list a session's children", "/api/session", query("limit",
+                    Integer.toString(SESSION_PAGE)), cursor, SESSION_PAGE);
+            for (JsonNode s : page.items()) {
                 if (sid.equals(Json.text(s, "parentID"))) {
                     out.add(V2Shapes.session(s));
                 }
             }
-            cursor = Json.text(Json.obj(answer, "cursor"), "next");
-            if (page.size() < SESSION_PAGE || cursor == null) {
+            cursor = page.next();
+            if (cursor == null) {
                 break;
             }
         }
@@ -438,21 +440,17 @@ public final class V2Api implements Api {
         java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
         String cursor = null;
         for (int pages = 0; pages < 10_000; pages++) {
-            String c = cursor;
-            JsonNode answer = api("read a session's messages", () -> client.get(sessionPath(sid, "message"),
-                    c == null ? query("order", "asc", "limit", Integer.toString(PAGE))
-                            : query("cursor", c, "limit", Integer.toString(PAGE))));
-            List<JsonNode> page = V2Shapes.data(answer);
-            for (JsonNode m : page) {
+            Page page = page("read a session's messages", sessionPath(sid, "message"), query("order", "asc",
+                    "limit", Integer.toString(PAGE)), cursor, PAGE);
+            for (JsonNode m : page.items()) {
                 for (JsonNode f : m.path("snapshot").path("files")) {
                     files.add(f.asText());
                 }
             }
-            String next = Json.text(Json.obj(answer, "cursor"), "next");
-            if (page.size() < PAGE || next == null || next.equals(cursor)) {
+            cursor = page.next();
+            if (cursor == null) {
                 break;
             }
-            cursor = next;
         }
         return new ArrayList<>(files);
     }

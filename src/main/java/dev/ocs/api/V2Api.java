@@ -292,35 +292,27 @@ public final class V2Api implements Api {
 
     @Override
     public JsonNode sessions(int limit, boolean roots, String search) {
-        ArrayNode out = F.arrayNode();
-        int want = Math.min(SESSION_PAGE, Math.max(1, limit));
-        String cursor = null;
-        for (int pages = 0; out.size() < limit && pages < CHILD_PAGES; pages++) {
-            Page page = page("list sessions", "/api/session", query("limit", Integer.toString(want), "search",
-                    search), cursor, want);
-            for (JsonNode s : page.items()) {
-                if (out.size() < limit && (!roots || Json.text(s, "parentID") == null)) {
-                    out.add(V2Shapes.session(s));
-                }
-            }
-            cursor = page.next();
-            if (cursor == null) {
-                break;
-            }
-        }
-        return out;
+        return sessionsWhere("list sessions", limit, search, s -> !roots || Json.text(s, "parentID") == null);
     }
 
     /** {@code /api} lists no children: the session list, read for those whose parent this is. */
     @Override
     public JsonNode children(String sid) {
+        return sessionsWhere("list a session's children", Integer.MAX_VALUE, null,
+                s -> sid.equals(Json.text(s, "parentID")));
+    }
+
+    /** The sessions {@code keep} takes, newest first, from at most {@link #CHILD_PAGES} pages of the list. */
+    private ArrayNode sessionsWhere(String feature, int limit, String search,
+                                    java.util.function.Predicate<JsonNode> keep) {
         ArrayNode out = F.arrayNode();
+        int size = Math.min(SESSION_PAGE, Math.max(1, limit));
         String cursor = null;
-        for (int pages = 0; pages < CHILD_PAGES; pages++) {
-            Page page = page("list a session's children", "/api/session", query("limit",
-                    Integer.toString(SESSION_PAGE)), cursor, SESSION_PAGE);
+        for (int pages = 0; out.size() < limit && pages < CHILD_PAGES; pages++) {
+            Page page = page(feature, "/api/session", query("limit", Integer.toString(size), "search", search),
+                    cursor, size);
             for (JsonNode s : page.items()) {
-                if (sid.equals(Json.text(s, "parentID"))) {
+                if (out.size() < limit && keep.test(s)) {
                     out.add(V2Shapes.session(s));
                 }
             }

@@ -195,16 +195,22 @@ public final class Services implements AutoCloseable {
         return api;
     }
 
+    /** What a call built that later calls with the same global options can use: connection, client, API. */
+    public record Built(Connection connection, OpencodeClient client, Api api) {}
+
+    /** What this call built, or null when it built no API. */
+    public Built built() {
+        return api == null ? null : new Built(connection, client, api);
+    }
+
     /**
      * {@code ocs mcp}: the connection, client and API an earlier call built with the same global options, for this
-     * call too (one HTTP client for the whole MCP session, the password read once). Nothing when it built none.
+     * call too (one HTTP client for the whole MCP session, the password read once).
      */
-    public void adopt(Services earlier) {
-        if (earlier.api != null) {
-            connection = earlier.connection;
-            client = earlier.client;
-            api = earlier.api;
-        }
+    public void adopt(Built earlier) {
+        connection = earlier.connection();
+        client = earlier.client();
+        api = earlier.api();
     }
 
     private String generation() {

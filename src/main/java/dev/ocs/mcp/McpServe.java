@@ -172,7 +172,7 @@ public final class McpServe {
     });
 
     /** The connection, client and API the first call built: every later call uses them. */
-    private volatile Services built;
+    private volatile Services.Built built;
 
     private static McpSchema.Tool describe(Tools.Tool t) {
         // read-only tools can be called again at will; abort_session is the one that ends something
@@ -257,13 +257,13 @@ public final class McpServe {
         StringWriter err = new StringWriter();
         InputStream stdin = new ByteArrayInputStream(command.stdin() == null ? new byte[0] : command.stdin());
         Services services = new Services(env, out, new PrintWriter(err, true), stdin, false, false);
-        Services first = built;
+        Services.Built first = built;
         if (first != null) {
             services.adopt(first);
         }
         int exit = OcsCommand.run(services, args.toArray(new String[0]));
         if (first == null) {
-            built = services; // its API, if it built one, serves the calls after it
+            built = services.built(); // its API, if it built one, serves the calls after it
         }
         String said = err.toString();
         if (verbose && !said.isEmpty()) {

@@ -240,7 +240,8 @@ public final class V1Api implements Api {
 
     private static final String SESSION = "a session (an object with an id)";
 
-    private static boolean isSession(JsonNode n) {
+    /** A session's info as either generation sends it: an object whose id is a session id. */
+    static boolean isSession(JsonNode n) {
         return n != null && n.isObject() && Json.text(n, "id") != null && Json.text(n, "id").startsWith("ses_");
     }
 

@@ -179,14 +179,10 @@ public final class V2Api implements Api {
                 + connection().displayUrl() + ": " + (n == null ? "nothing" : "not " + expected));
     }
 
-    private static boolean isSession(JsonNode n) {
-        return n != null && n.isObject() && Json.text(n, "id") != null && Json.text(n, "id").startsWith("ses_");
-    }
-
     @Override
     public JsonNode session(String sid) {
         JsonNode n = data(api("read a session", () -> client.get(sessionPath(sid))));
-        return V2Shapes.session(shaped("GET /api/session/" + sid, n, isSession(n), "a session"));
+        return V2Shapes.session(shaped("GET /api/session/" + sid, n, V1Api.isSession(n), "a session"));
     }
 
     /** One page of an {@code /api} list: its items, and the cursor of the page after it (null: the last one). */
@@ -461,7 +457,7 @@ public final class V2Api implements Api {
     @Override
     public JsonNode createSession(Map<String, Object> body) {
         JsonNode n = data(api("create a session", () -> client.post("/api/session", null, Map.of())));
-        JsonNode info = V2Shapes.session(shaped("POST /api/session", n, isSession(n), "a session"));
+        JsonNode info = V2Shapes.session(shaped("POST /api/session", n, V1Api.isSession(n), "a session"));
         Object title = body.get("title");
         if (title != null) {
             String sid = Json.text(info, "id");
